@@ -1,0 +1,20 @@
+"""Pick a backend by name; each is imported only when chosen."""
+
+from __future__ import annotations
+
+import importlib
+
+from .base import Backend, CaptionRequest, Check, Context
+
+__all__ = ["Backend", "CaptionRequest", "Check", "Context", "get_backend"]
+
+_BACKENDS = {
+    "local": ("skill_runtime.backends.local", "LocalBackend"),
+    "cloud": ("skill_runtime.backends.cloud", "CloudBackend"),
+}
+
+
+def get_backend(name: str, ctx: Context) -> Backend:
+    module_name, class_name = _BACKENDS[name]
+    cls: type[Backend] = getattr(importlib.import_module(module_name), class_name)
+    return cls(ctx)

@@ -1,0 +1,87 @@
+"""The interface both backends implement; handlers only ever call this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import BaseModel, Field
+
+from ..captions import Aspect
+from ..config import SkillConfig
+from ..errors import SkillError
+from ..progress import Progress
+from ..results import Result
+from ..store import Store
+
+
+@dataclass
+class Context:
+    """What every backend needs from the CLI: data, state, where to write, where to talk."""
+
+    config: SkillConfig
+    store: Store
+    out_dir: Path
+    progress: Progress
+    version: str
+    platform: str
+    language: str | None = None
+    model: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class CaptionRequest(BaseModel):
+    path: Path
+    languages: list[str] = Field(default_factory=list)
+    source_language: str | None = None
+    burn: bool | None = None
+    aspect: Aspect | None = None
+    fit: str | None = None
+    style: str | None = None
+    model: str | None = None
+
+
+class Check(BaseModel):
+    """One line of `doctor`: required checks failing make doctor exit non-zero."""
+
+    name: str
+    ok: bool
+    detail: str
+    required: bool = True
+
+
+class Backend:
+    """Default methods say plainly that this backend cannot do the action."""
+
+    name: ClassVar[str] = "base"
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def _unavailable(self, action: str) -> SkillError:
+        return SkillError("not_available", backend=self.name, action=action)
+
+    def setup(self) -> Result:
+        raise self._unavailable("setup")
+
+    def upload(self, files: list[Path], urls: list[str]) -> Result:
+        raise self._unavailable("upload")
+
+    def chat(self, text: str) -> Result:
+        raise self._unavailable("chat")
+
+    def state(self) -> Result:
+        raise self._unavailable("state")
+
+    def credits(self) -> Result:
+        raise self._unavailable("credits")
+
+    def export(self, *, resume: bool = False, cancel: bool = False) -> Result:
+        raise self._unavailable("export")
+
+    def caption(self, request: CaptionRequest) -> Result:
+        raise self._unavailable("caption")
+
+    def doctor(self) -> list[Check]:
+        return []

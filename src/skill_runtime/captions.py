@@ -1,0 +1,49 @@
+"""Caption data shared by the recogniser, the cue builder, translators and renderers."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Aspect = Literal["16:9", "9:16", "1:1", "source"]
+
+
+class Word(BaseModel):
+    text: str
+    start: float
+    end: float
+    probability: float = 1.0
+
+
+class Cue(BaseModel):
+    """One subtitle event; times in seconds, text already broken into lines."""
+
+    start: float
+    end: float
+    lines: list[str]
+    words: list[Word] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+class CaptionSettings(BaseModel):
+    """What the user asked for; chat edits change these, the renderer reads them."""
+
+    languages: list[str] = Field(default_factory=list)
+    burn: bool = True
+    burn_languages: list[str] = Field(default_factory=list)
+    style: str = "clean"
+    font_size: int | None = None
+    color: str | None = None
+    outline: bool = True
+    box: bool = False
+    position: Literal["bottom", "top"] = "bottom"
+    aspect: Aspect = "source"
+    fit: Literal["pad", "crop"] = "pad"
+    height: Literal[720, 1080] = 1080
+    highlight: bool = False
+    offset_s: float = 0.0
+    max_chars: int = 42
