@@ -2,7 +2,7 @@
 
 The seed's rule (`~/.clawhub/` → clawhub, `~/.cursor/skills/` → cursor) plus
 the places these hosts really install skills: OpenClaw's `<workspace>/skills`
-and `~/.openclaw/skills`, a skill folder holding `.clawhub/origin.json`, and
+and `~/.openclaw/skills` (anything under `~/.openclaw/`), a skill folder holding `.clawhub/origin.json`, and
 Cursor's project-level `.cursor/skills/`.
 """
 
@@ -24,7 +24,7 @@ def detect_platform(install_dir: Path | None = None, home: Path | None = None) -
     home = (home or Path.home()).resolve()
     if (where / ".clawhub" / "origin.json").is_file():
         return "clawhub"
-    if _under(where, home / ".clawhub") or _under(where, home / ".openclaw" / "skills"):
+    if _under(where, home / ".clawhub") or _under(where, home / ".openclaw"):
         return "clawhub"
     if _under(where, home / ".cursor" / "skills"):
         return "cursor"

@@ -1,0 +1,1 @@
+"""AI Subtitles for Video: the runtime behind the agent skill."""

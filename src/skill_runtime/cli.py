@@ -1,0 +1,235 @@
+"""`ai-subtitles`: the agent-facing command line.
+
+Human text (or one JSON object with --json) goes to stdout, progress and
+diagnostics to stderr, and every file the user should receive gets a
+`MEDIA: <absolute path>` line. Exit statuses come from skill.yaml's `exit_codes`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import atomic, handlers
+from .backends import Backend, CaptionRequest, Check, Context, get_backend
+from .config import SkillConfig, config
+from .errors import SkillError
+from .manifest import manifest
+from .messages import redact, render
+from .platform import detect_platform
+from .progress import Progress
+from .results import Result
+from .router import route
+from .store import Store, home
+
+ASPECTS = ["16:9", "9:16", "1:1", "source"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but its complaints come out through the usage template."""
+
+    def error(self, message: str) -> NoReturn:
+        raise SkillError("usage", problem=message, usage=self.format_usage().strip())
+
+
+def _globals() -> argparse.ArgumentParser:
+    # SUPPRESS defaults let the options stand before or after the subcommand.
+    g = argparse.ArgumentParser(add_help=False)
+    s = argparse.SUPPRESS
+    g.add_argument("--backend", choices=["local", "cloud"], default=s, help="where to process (default local)")
+    g.add_argument("--json", action="store_true", default=s, help="one JSON object on stdout")
+    g.add_argument("--out", type=Path, default=s, help="folder for output files")
+    g.add_argument("--model", default=s, help="Whisper model: tiny|base|small|medium|large-v3|turbo|PATH")
+    g.add_argument("--quiet", action="store_true", default=s, help="no progress on stderr")
+    return g
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _globals()
+    p = _Parser(
+        prog="ai-subtitles",
+        description="Caption videos from a chat: subtitles, translations, burned-in or soft tracks.",
+        parents=[common],
+        epilog="Exit codes: 0 ok, 1 internal, 2 usage, 3 bad input, 4 not available, "
+        "5 account, 6 network, 7 timeout. Env: NEMO_TOKEN, NEMO_API_BASE, AI_SUBTITLES_HOME, "
+        "AI_SUBTITLES_MODEL.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    def cmd(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+
+    for name, help_text in (
+        ("route", "show which action a sentence maps to (no side effects)"),
+        ("say", "route what the user said, then run it"),
+    ):
+        c = cmd(name, help_text)
+        c.add_argument("text")
+        c.add_argument("--file", type=Path, action="append", default=[], help="attached file (repeatable)")
+    cmd("upload", "add files or URLs to the session").add_argument("items", nargs="+", metavar="PATH|URL")
+    cmd("chat", "send an instruction (edit captions, add languages...)").add_argument("text")
+    cmd("state", "show the timeline")
+    cmd("credits", "show the credit balance")
+    e = cmd("export", "render the session to MP4")
+    e.add_argument("--resume", action="store_true", help="finish an interrupted export")
+    e.add_argument("--cancel", action="store_true", help="cancel the running export")
+    c = cmd("caption", "caption a video file end to end")
+    c.add_argument("path", type=Path)
+    c.add_argument("--language", help="spoken language (default: detect)")
+    c.add_argument("--languages", help="caption languages, comma-separated, e.g. en,es")
+    mode = c.add_mutually_exclusive_group()
+    mode.add_argument("--burn", dest="burn", action="store_true", default=None, help="burn captions in")
+    mode.add_argument("--soft", dest="burn", action="store_false", help="captions as tracks")
+    c.add_argument("--aspect", choices=ASPECTS, help="16:9, 9:16 (Shorts/Reels/TikTok), 1:1 or source")
+    c.add_argument("--fit", choices=["pad", "crop"], help="fill the frame by padding or cropping")
+    c.add_argument("--style", help="clean | boxed | vertical-bold | karaoke")
+    cmd("setup", "connect or prepare the backend (model, token)")
+    cmd("doctor", "check that everything needed is here")
+    return p
+
+
+def _context(args: argparse.Namespace, cfg: SkillConfig) -> Context:
+    return Context(
+        config=cfg,
+        store=Store(),
+        out_dir=(getattr(args, "out", None) or Path.cwd() / "ai-subtitles-output").resolve(),
+        progress=Progress(quiet=getattr(args, "quiet", False)),
+        version=manifest().version,
+        platform=detect_platform(),
+        language=getattr(args, "language", None),
+        model=getattr(args, "model", None) or os.environ.get("AI_SUBTITLES_MODEL"),
+    )
+
+
+def _caption_request(args: argparse.Namespace) -> CaptionRequest:
+    languages = [x.strip() for x in (args.languages or "").split(",") if x.strip()]
+    return CaptionRequest(
+        path=args.path,
+        languages=languages,
+        source_language=args.language,
+        burn=args.burn,
+        aspect=args.aspect,
+        fit=args.fit,
+        style=args.style,
+        model=getattr(args, "model", None),
+    )
+
+
+def _doctor(ctx: Context) -> Result:
+    checks = [
+        Check(name="python", ok=sys.version_info >= (3, 10), detail=sys.version.split()[0]),
+        Check(name="platform", ok=True, detail=ctx.platform, required=False),
+    ]
+    for name in ("local", "cloud"):
+        try:
+            checks += get_backend(name, ctx).doctor()
+        except ImportError as exc:
+            checks.append(Check(name=f"{name} backend", ok=False, detail=f"missing {exc.name}"))
+    ok = all(c.ok for c in checks if c.required)
+    return Result(
+        action="doctor",
+        template="doctor",
+        context={"checks": checks, "ok": ok},
+        data={"ok": ok, "checks": [c.model_dump() for c in checks]},
+    )
+
+
+def _run(args: argparse.Namespace, cfg: SkillConfig) -> list[Result]:
+    if args.command == "route":
+        files = args.file
+        decision = route(args.text, cfg, attachments=len(files) + len(handlers.urls_in(args.text)))
+        return [
+            Result(
+                action="route",
+                template="route",
+                context=decision.model_dump(),
+                data={"action": decision.action, "then": decision.then, "rule": decision.rule},
+            )
+        ]
+    ctx = _context(args, cfg)
+    if args.command == "doctor":
+        return [_doctor(ctx)]
+    backend: Backend = get_backend(getattr(args, "backend", "local"), ctx)
+    if args.command == "say":
+        return handlers.say(args.text, args.file, backend, cfg)
+    if args.command == "upload":
+        files = [Path(i) for i in args.items if not handlers.urls_in(i)]
+        return [backend.upload(files, [i for i in args.items if handlers.urls_in(i)])]
+    if args.command == "chat":
+        return [backend.chat(args.text)]
+    if args.command == "export":
+        return [backend.export(resume=args.resume, cancel=args.cancel)]
+    if args.command == "caption":
+        return [backend.caption(_caption_request(args))]
+    if args.command == "setup":
+        return [backend.setup()]
+    if args.command == "credits":
+        return [backend.credits()]
+    return [backend.state()]
+
+
+def _emit(results: list[Result], as_json: bool) -> None:
+    rendered = [(r, render(r.template, **r.context)) for r in results]
+    if as_json:
+        items: list[dict[str, Any]] = [
+            {
+                "action": r.action,
+                "message": text,
+                "media": [m.model_dump(mode="json") | {"path": str(m.path.resolve())} for m in r.media],
+                **r.data,
+            }
+            for r, text in rendered
+        ]
+        payload = {"ok": True, **items[0]} if len(items) == 1 else {"ok": True, "results": items}
+        print(redact(json.dumps(payload, ensure_ascii=False, default=str)))
+        return
+    for r, text in rendered:
+        if text:
+            print(text)
+        for media in r.media:
+            print(f"MEDIA: {media.path.resolve()}")
+
+
+def _log_crash() -> None:
+    """Keep the traceback for a bug report, out of the user's sight."""
+    try:
+        atomic.write_text(home() / "last-error.txt", redact(traceback.format_exc()), mode=0o600)
+    except OSError:
+        pass
+
+
+def _fail(code: str, context: dict[str, Any], as_json: bool, status: int) -> int:
+    message = render(f"errors/{code}", **context)
+    print(message, file=sys.stderr)
+    if as_json:
+        print(json.dumps({"ok": False, "error": code, "message": message}, ensure_ascii=False))
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv
+    try:
+        cfg = config()
+        args = build_parser().parse_args(argv)
+        _emit(_run(args, cfg), as_json)
+        return 0
+    except SkillError as exc:
+        try:
+            status = config().exit_status(exc.code)
+        except SkillError:
+            status = 1
+        return _fail(exc.code, exc.context, as_json, status)
+    except KeyboardInterrupt:
+        return _fail("interrupted", {}, as_json, 130)
+    except Exception:
+        if os.environ.get("AI_SUBTITLES_DEBUG"):
+            raise
+        _log_crash()
+        return _fail("internal", {"log": str(home() / "last-error.txt")}, as_json, 1)

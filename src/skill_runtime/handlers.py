@@ -1,0 +1,43 @@
+"""The five actions, each a thin call onto whichever backend is active.
+
+Handlers know nothing of HTTP, ffmpeg or Whisper; they turn a routed request
+into a backend call, so both backends answer every action the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .backends import Backend
+from .config import Action, SkillConfig
+from .errors import SkillError
+from .results import Result
+from .router import route
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def urls_in(text: str) -> list[str]:
+    return _URL.findall(text)
+
+
+def run_action(action: Action, backend: Backend, text: str, files: list[Path]) -> Result:
+    if action == "upload":
+        urls = urls_in(text)
+        if not files and not urls:
+            raise SkillError("no_upload")
+        return backend.upload(files, urls)
+    if action == "sse":
+        return backend.chat(text)
+    if action == "state":
+        return backend.state()
+    if action == "credits":
+        return backend.credits()
+    return backend.export()
+
+
+def say(text: str, files: list[Path], backend: Backend, config: SkillConfig) -> list[Result]:
+    """Route the sentence, then run each action it asks for, in the table's order."""
+    decision = route(text, config, attachments=len(files) + len(urls_in(text)))
+    return [run_action(action, backend, text, files) for action in decision.actions]
