@@ -8,6 +8,7 @@ diagnostics to stderr, and every file the user should receive gets a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -42,10 +43,14 @@ def _globals() -> argparse.ArgumentParser:
     # SUPPRESS defaults let the options stand before or after the subcommand.
     g = argparse.ArgumentParser(add_help=False)
     s = argparse.SUPPRESS
-    g.add_argument("--backend", choices=["local", "cloud"], default=s, help="where to process (default local)")
+    g.add_argument(
+        "--backend", choices=["local", "cloud"], default=s, help="where to process (default local)"
+    )
     g.add_argument("--json", action="store_true", default=s, help="one JSON object on stdout")
     g.add_argument("--out", type=Path, default=s, help="folder for output files")
-    g.add_argument("--model", default=s, help="Whisper model: tiny|base|small|medium|large-v3|turbo|PATH")
+    g.add_argument(
+        "--model", default=s, help="Whisper model: tiny|base|small|medium|large-v3|turbo|PATH"
+    )
     g.add_argument("--quiet", action="store_true", default=s, help="no progress on stderr")
     return g
 
@@ -54,15 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
     common = _globals()
     p = _Parser(
         prog="ai-subtitles",
-        description="Caption videos from a chat: subtitles, translations, burned-in or soft tracks.",
+        description="Caption videos from a chat: subtitles, translations, burned-in or tracks.",
         parents=[common],
         epilog="Exit codes: 0 ok, 1 internal, 2 usage, 3 bad input, 4 not available, "
         "5 account, 6 network, 7 timeout. Env: NEMO_TOKEN, NEMO_API_BASE, AI_SUBTITLES_HOME, "
         "AI_SUBTITLES_MODEL.",
     )
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    sub: Any = p.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
-    def cmd(name: str, help_text: str) -> argparse.ArgumentParser:
+    def cmd(name: str, help_text: str) -> Any:
         return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
 
     for name, help_text in (
@@ -71,8 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         c = cmd(name, help_text)
         c.add_argument("text")
-        c.add_argument("--file", type=Path, action="append", default=[], help="attached file (repeatable)")
-    cmd("upload", "add files or URLs to the session").add_argument("items", nargs="+", metavar="PATH|URL")
+        c.add_argument(
+            "--file", type=Path, action="append", default=[], help="attached file (repeatable)"
+        )
+    cmd("upload", "add files or URLs to the session").add_argument(
+        "items", nargs="+", metavar="PATH|URL"
+    )
     cmd("chat", "send an instruction (edit captions, add languages...)").add_argument("text")
     cmd("state", "show the timeline")
     cmd("credits", "show the credit balance")
@@ -84,9 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--language", help="spoken language (default: detect)")
     c.add_argument("--languages", help="caption languages, comma-separated, e.g. en,es")
     mode = c.add_mutually_exclusive_group()
-    mode.add_argument("--burn", dest="burn", action="store_true", default=None, help="burn captions in")
+    mode.add_argument(
+        "--burn", dest="burn", action="store_true", default=None, help="burn captions in"
+    )
     mode.add_argument("--soft", dest="burn", action="store_false", help="captions as tracks")
-    c.add_argument("--aspect", choices=ASPECTS, help="16:9, 9:16 (Shorts/Reels/TikTok), 1:1 or source")
+    c.add_argument(
+        "--aspect", choices=ASPECTS, help="16:9, 9:16 (Shorts/Reels/TikTok), 1:1 or source"
+    )
     c.add_argument("--fit", choices=["pad", "crop"], help="fill the frame by padding or cropping")
     c.add_argument("--style", help="clean | boxed | vertical-bold | karaoke")
     cmd("setup", "connect or prepare the backend (model, token)")
@@ -129,8 +144,9 @@ def _doctor(ctx: Context) -> Result:
     for name in ("local", "cloud"):
         try:
             checks += get_backend(name, ctx).doctor()
-        except ImportError as exc:
-            checks.append(Check(name=f"{name} backend", ok=False, detail=f"missing {exc.name}"))
+        except SkillError as exc:
+            detail = render(f"errors/{exc.code}", **exc.context)
+            checks.append(Check(name=f"{name} backend", ok=False, detail=detail))
     ok = all(c.ok for c in checks if c.required)
     return Result(
         action="doctor",
@@ -181,7 +197,9 @@ def _emit(results: list[Result], as_json: bool) -> None:
             {
                 "action": r.action,
                 "message": text,
-                "media": [m.model_dump(mode="json") | {"path": str(m.path.resolve())} for m in r.media],
+                "media": [
+                    m.model_dump(mode="json") | {"path": str(m.path.resolve())} for m in r.media
+                ],
                 **r.data,
             }
             for r, text in rendered
@@ -198,10 +216,8 @@ def _emit(results: list[Result], as_json: bool) -> None:
 
 def _log_crash() -> None:
     """Keep the traceback for a bug report, out of the user's sight."""
-    try:
+    with contextlib.suppress(OSError):
         atomic.write_text(home() / "last-error.txt", redact(traceback.format_exc()), mode=0o600)
-    except OSError:
-        pass
 
 
 def _fail(code: str, context: dict[str, Any], as_json: bool, status: int) -> int:

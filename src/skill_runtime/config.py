@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .errors import SkillError
 from .skill_files import skill_root
@@ -97,17 +97,31 @@ class SkillConfig(Strict):
     local: dict[str, Any] = Field(default_factory=dict)
     edits: dict[str, Any] = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> SkillConfig:
-        missing = [a for a in ACTIONS if a not in self.intents]
+    @field_validator("intents")
+    @classmethod
+    def _every_action_has_an_intent(cls, intents: dict[Action, Intent]) -> dict[Action, Intent]:
+        missing = [a for a in ACTIONS if a not in intents]
         if missing:
-            raise ValueError(f"intents is missing {', '.join(missing)}")
-        if sorted(self.order) != sorted(ACTIONS):
-            raise ValueError("order must list each action exactly once")
-        for code, spec in self.errors.items():
-            if spec.exit not in self.exit_codes:
-                raise ValueError(f"errors.{code}.exit names unknown exit code {spec.exit!r}")
-        return self
+            raise ValueError(f"missing {', '.join(missing)}")
+        return intents
+
+    @field_validator("order")
+    @classmethod
+    def _order_is_complete(cls, order: list[Action]) -> list[Action]:
+        if sorted(order) != sorted(ACTIONS):
+            raise ValueError("must list each action exactly once")
+        return order
+
+    @field_validator("errors")
+    @classmethod
+    def _exits_are_known(
+        cls, errors: dict[str, ErrorSpec], info: ValidationInfo
+    ) -> dict[str, ErrorSpec]:
+        known = info.data.get("exit_codes", {})
+        for code, spec in errors.items():
+            if spec.exit not in known:
+                raise ValueError(f"{code}.exit names unknown exit code {spec.exit!r}")
+        return errors
 
     def exit_status(self, error_code: str) -> int:
         spec = self.errors.get(error_code)
@@ -118,7 +132,9 @@ class SkillConfig(Strict):
 
 
 def _where(error: dict[str, Any]) -> str:
-    return ".".join(str(part) for part in error["loc"]) or "(top level)"
+    # pydantic adds union-branch tags such as "literal['a','b']" to the location.
+    parts = [str(p) for p in error["loc"] if not any(c in str(p) for c in "[(")]
+    return ".".join(parts) or "(top level)"
 
 
 def load_config(path: Path) -> SkillConfig:
@@ -126,13 +142,19 @@ def load_config(path: Path) -> SkillConfig:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SkillError("config_invalid", file=str(path), key="(file)", problem=exc.strerror) from exc
+        raise SkillError(
+            "config_invalid", file=str(path), key="(file)", problem=exc.strerror
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(file)"
-        raise SkillError("config_invalid", file=str(path), key=where, problem="not valid YAML") from exc
+        raise SkillError(
+            "config_invalid", file=str(path), key=where, problem="not valid YAML"
+        ) from exc
     if not isinstance(raw, dict):
-        raise SkillError("config_invalid", file=str(path), key="(top level)", problem="not a mapping")
+        raise SkillError(
+            "config_invalid", file=str(path), key="(top level)", problem="not a mapping"
+        )
     try:
         return SkillConfig.model_validate(raw)
     except ValidationError as exc:

@@ -23,14 +23,15 @@ class GuiTranslation(BaseModel):
     follow_ups: list[Action]
 
 
-def _action_for(sentence: str, config: SkillConfig) -> Action | None:
+def _gui_action(sentence: str, config: SkillConfig) -> tuple[bool, Action | None]:
+    """(names a GUI gesture?, the action it stands for, if any)."""
     for entry in config.gui_phrases:
         if keywords.find(entry.phrases, sentence):
             if entry.action != "route":
-                return entry.action
+                return True, entry.action
             target = route(sentence, config).action
-            return target if target != "sse" else None
-    return None
+            return True, target if target != "sse" else None
+    return False, None
 
 
 def translate_gui(text: str, config: SkillConfig) -> GuiTranslation:
@@ -38,9 +39,9 @@ def translate_gui(text: str, config: SkillConfig) -> GuiTranslation:
     follow_ups: list[Action] = []
     for match in _SENTENCE.finditer(text):
         sentence = match.group(0)
-        action = _action_for(sentence, config)
-        if action is None:
+        gui, action = _gui_action(sentence, config)
+        if not gui:
             kept.append(sentence)
-        elif action not in follow_ups:
+        elif action is not None and action not in follow_ups:
             follow_ups.append(action)
     return GuiTranslation(text="".join(kept).strip(), follow_ups=follow_ups)

@@ -66,7 +66,9 @@ def load_manifest(path: Path) -> Manifest:
         key = "frontmatter"
         if isinstance(exc, ValidationError):
             key = ".".join(str(p) for p in exc.errors()[0]["loc"]) or key
-        raise SkillError("config_invalid", file=str(path), key=key, problem=str(exc).splitlines()[0]) from exc
+        raise SkillError(
+            "config_invalid", file=str(path), key=key, problem=str(exc).splitlines()[0]
+        ) from exc
 
 
 @cache

@@ -11,7 +11,9 @@ import jinja2
 from .skill_files import skill_root
 
 # Shapes of secrets that must never reach a user, whatever a template was given.
-_SECRET = re.compile(r"(nmv_[A-Za-z0-9_\-]{6,}|Bearer\s+\S+|sk-[A-Za-z0-9_\-]{8,}|eyJ[\w\-]{10,}\.[\w\-]+\.[\w\-]*)")
+_SECRET = re.compile(
+    r"(nmv_[A-Za-z0-9_\-]{6,}|Bearer\s+\S+|sk-[A-Za-z0-9_\-]{8,}|eyJ[\w\-]{10,}\.[\w\-]+\.[\w\-]*)"
+)
 
 
 def _seconds(value: float) -> str:

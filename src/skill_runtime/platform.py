@@ -2,8 +2,8 @@
 
 The seed's rule (`~/.clawhub/` → clawhub, `~/.cursor/skills/` → cursor) plus
 the places these hosts really install skills: OpenClaw's `<workspace>/skills`
-and `~/.openclaw/skills` (anything under `~/.openclaw/`), a skill folder holding `.clawhub/origin.json`, and
-Cursor's project-level `.cursor/skills/`.
+and anything under `~/.openclaw/`, a skill folder holding
+`.clawhub/origin.json`, and Cursor's project-level `.cursor/skills/`.
 """
 
 from __future__ import annotations

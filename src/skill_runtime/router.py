@@ -41,7 +41,7 @@ def route(text: str, config: SkillConfig, attachments: int = 0) -> Route:
     if "sse" in hits and len(hits) == 1:
         return Route(action="sse", then=[], rule=f"{hits['sse']}: chat")
     ordered = [a for a in config.order if a in hits]
-    rule = "; ".join(f"{a} ({hits[a]})" for a in ordered)
+    reason = "; ".join(f"{a} ({hits[a]})" for a in ordered)
     if dropped:
-        rule += "; " + "; ".join(f"{d} dropped: a question never starts it" for d in dropped)
-    return Route(action=ordered[0], then=ordered[1:], rule=rule)
+        reason += "; " + "; ".join(f"{d} dropped: a question never starts it" for d in dropped)
+    return Route(action=ordered[0], then=ordered[1:], rule=reason)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 
+from ..errors import SkillError
 from .base import Backend, CaptionRequest, Check, Context
 
 __all__ = ["Backend", "CaptionRequest", "Check", "Context", "get_backend"]
@@ -16,5 +17,9 @@ _BACKENDS = {
 
 def get_backend(name: str, ctx: Context) -> Backend:
     module_name, class_name = _BACKENDS[name]
-    cls: type[Backend] = getattr(importlib.import_module(module_name), class_name)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise SkillError("backend_missing", backend=name, missing=exc.name or module_name) from exc
+    cls: type[Backend] = getattr(module, class_name)
     return cls(ctx)

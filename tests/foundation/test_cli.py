@@ -1,0 +1,111 @@
+"""The command line's contract with agents: streams, JSON and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skill_runtime import cli
+from skill_runtime.backends import Backend
+from skill_runtime.results import Result
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "skill_runtime", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=60,
+    )
+
+
+def test_help_fits_one_screen() -> None:
+    done = run("--help")
+    assert done.returncode == 0
+    assert len(done.stdout.splitlines()) <= 40
+    assert "caption" in done.stdout and "Exit codes" in done.stdout
+
+
+def test_unknown_command_is_a_usage_error_on_stderr() -> None:
+    done = run("transmogrify")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "ai-subtitles --help" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_usage_error_with_json_is_machine_readable() -> None:
+    done = run("--json", "route")
+    assert done.returncode == 2
+    assert json.loads(done.stdout) == {
+        "ok": False,
+        "error": "usage",
+        "message": done.stderr.strip(),
+    }
+
+
+def test_route_json_names_the_action() -> None:
+    done = run("route", "send me the video", "--json")
+    assert done.returncode == 0
+    payload = json.loads(done.stdout)
+    assert payload["action"] == "export"
+    assert payload["rule"] == 'export (keyword "send me the video")'
+
+
+def test_route_has_no_side_effects(isolated_home: Path) -> None:
+    assert run("route", "upload this", "--file", "missing.mp4").returncode == 0
+    assert not isolated_home.exists()
+
+
+def test_upload_without_anything_to_upload_says_what_to_attach() -> None:
+    done = run("say", "upload")
+    assert done.returncode == 3
+    assert "--file" in done.stderr
+
+
+class _Exploding(Backend):
+    name = "exploding"
+
+    def state(self) -> Result:
+        raise RuntimeError("Bearer nmv_usr_secret_value_1234 leaked in a crash")
+
+
+def test_a_crash_gives_a_short_message_and_a_private_log(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], isolated_home: Path
+) -> None:
+    monkeypatch.setattr(cli, "get_backend", lambda name, ctx: _Exploding(ctx))
+    assert cli.main(["state"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "nmv_usr" not in err
+    log = isolated_home / "last-error.txt"
+    assert "RuntimeError" in log.read_text()
+    assert "nmv_usr_secret" not in log.read_text()
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
+def test_media_lines_carry_absolute_paths(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from skill_runtime.results import MediaFile
+
+    class _Done(Backend):
+        def state(self) -> Result:
+            return Result(
+                action="state",
+                template="timeline",
+                context={"tracks": []},
+                media=[MediaFile(path=Path("clip.en.srt"), kind="subtitles")],
+            )
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "get_backend", lambda name, ctx: _Done(ctx))
+    assert cli.main(["state"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == f"MEDIA: {tmp_path / 'clip.en.srt'}"
