@@ -1,0 +1,1 @@
+"""NemoVideo's processing API: a client built only from the published reference."""

@@ -1,0 +1,225 @@
+"""One place that turns HTTP into data or a SkillError.
+
+Every request carries the attribution headers (export fails with 402 without
+them). Both envelopes are unwrapped here and a non-zero `code` wins over the
+HTTP status, as the reference says. A 429 is waited out once; network faults
+become the `network` error so callers never see an httpx exception.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import ValidationError
+
+from ..config import SkillConfig
+from ..errors import SkillError
+from ..messages import redact
+from .models import CodeEnvelope, SuccessEnvelope
+from .settings import check_url
+
+BodyFactory = Callable[[], Iterable[bytes]]
+
+CONNECT_TIMEOUT_S = 15.0
+READ_TIMEOUT_S = 120.0
+
+
+class ApiFailure(SkillError):
+    """A SkillError that remembers what the server said, so callers can recover."""
+
+    def __init__(
+        self,
+        code: str,
+        *,
+        api_code: int | None = None,
+        http_status: int | None = None,
+        **context: Any,
+    ) -> None:
+        super().__init__(code, **context)
+        self.api_code = api_code
+        self.http_status = http_status
+
+
+def short(text: object) -> str:
+    """A server's own words, trimmed and cleaned of anything secret-shaped."""
+    return redact(" ".join(str(text).split()))[:200]
+
+
+def network_error(exc: httpx.HTTPError, host: str) -> SkillError:
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+        reason = "connect"
+    elif isinstance(exc, httpx.TimeoutException):
+        reason = "timeout"
+    else:
+        reason = "dropped"
+    return SkillError("network", reason=reason, host=host)
+
+
+def _failure_for_code(config: SkillConfig, api_code: int, message: object, http: int) -> ApiFailure:
+    ours = config.error_for_api_code(api_code)
+    if ours is None:
+        return ApiFailure(
+            "server_error", api_code=api_code, http_status=http, detail=short(message or api_code)
+        )
+    context: dict[str, Any] = {}
+    if ours == "unsupported_type":
+        context = {"path": "", "ext": "", "supported": config.formats.all}
+    elif ours == "file_too_large":
+        context = {"path": "", "limit_mb": config.limits.max_upload_mb}
+    return ApiFailure(ours, api_code=api_code, http_status=http, **context)
+
+
+def unwrap(response: httpx.Response, config: SkillConfig) -> Any:
+    """The payload's data, or the error the envelope or status describes."""
+    status = response.status_code
+    try:
+        payload: Any = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        payload = None
+
+    if isinstance(payload, dict) and isinstance(payload.get("code"), int):
+        envelope = CodeEnvelope.model_validate(payload)
+        if envelope.code != 0:
+            raise _failure_for_code(config, envelope.code, envelope.message, status)
+        if status < 400:
+            return envelope.data
+    if isinstance(payload, dict) and isinstance(payload.get("success"), bool):
+        success = SuccessEnvelope.model_validate(payload)
+        if not success.success:
+            err = success.error
+            code = err.get("code") if isinstance(err, dict) else success.code
+            message = err.get("message") if isinstance(err, dict) else err
+            if isinstance(code, int) and code != 0:
+                raise _failure_for_code(config, code, message, status)
+            if status < 400:
+                raise ApiFailure(
+                    "server_error", http_status=status, detail=short(message or "failed")
+                )
+        elif status < 400:
+            return success.data
+
+    if status == 429:
+        raise ApiFailure("rate_limited", http_status=status)
+    if status == 402:
+        raise ApiFailure("plan_limit", http_status=status)
+    if status == 400:
+        raise ApiFailure("client_id_missing", http_status=status)
+    if status >= 400:
+        raise ApiFailure("server_error", http_status=status, detail=f"HTTP {status}")
+    if payload is None:
+        raise ApiFailure("server_error", http_status=status, detail="the answer was not JSON")
+    return payload
+
+
+def parse(model: Any, data: Any) -> Any:
+    """Validate an answer; a shape the reference does not describe is a server error."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ApiFailure(
+            "server_error", detail=f"unexpected answer ({exc.error_count()} problems)"
+        ) from exc
+
+
+class ApiClient:
+    def __init__(
+        self,
+        config: SkillConfig,
+        base_url: str,
+        headers: dict[str, str],
+        retry_after_s: float,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.config = config
+        self.base_url = base_url
+        self.host = urlsplit(base_url).netloc
+        self.headers = headers
+        self.retry_after_s = retry_after_s
+        self.sleep = sleep
+        self.timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
+        self.http = httpx.Client(
+            base_url=base_url,
+            headers=headers,
+            timeout=self.timeout,
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    def auth_headers(
+        self, token: str | None, extra: dict[str, str] | None = None
+    ) -> dict[str, str]:
+        headers = dict(extra or {})
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        return headers
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None,
+        json_body: Any = None,
+        body: BodyFactory | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        """Send once, and once more after the back-off if the server says 429."""
+
+        def send() -> httpx.Response:
+            try:
+                return self.http.request(
+                    method,
+                    path,
+                    json=json_body,
+                    content=body() if body is not None else None,
+                    headers=self.auth_headers(token, headers),
+                )
+            except httpx.HTTPError as exc:
+                raise network_error(exc, self.host) from exc
+
+        response = send()
+        if response.status_code == 429:
+            response.close()
+            self.sleep(self.retry_after_s)
+            response = send()
+        return unwrap(response, self.config)
+
+    def same_origin(self, url: str) -> bool:
+        a, b = urlsplit(url), urlsplit(self.base_url)
+        return (a.scheme, a.netloc) == (b.scheme, b.netloc)
+
+    @contextmanager
+    def download_stream(self, url: str, token: str) -> Iterator[httpx.Response]:
+        """Credentials go only back to the API's own origin, never to a CDN."""
+        check_url(url)
+        if self.same_origin(url):
+            ctx = self.http.stream("GET", url, headers=self.auth_headers(token))
+        else:
+            ctx = httpx.stream("GET", url, timeout=self.timeout, follow_redirects=True)
+        try:
+            with ctx as response:
+                if response.status_code >= 400:
+                    response.read()
+                    unwrap(response, self.config)
+                yield response
+        except httpx.HTTPError as exc:
+            raise network_error(exc, urlsplit(url).netloc) from exc
+
+    def async_client(self) -> httpx.AsyncClient:
+        # Streams may legitimately stay quiet between heartbeats; the caller bounds the total.
+        return httpx.AsyncClient(
+            base_url=self.base_url,
+            headers=self.headers,
+            timeout=httpx.Timeout(None, connect=CONNECT_TIMEOUT_S),
+            follow_redirects=False,
+        )

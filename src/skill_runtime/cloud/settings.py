@@ -1,0 +1,64 @@
+"""skill.yaml's cloud section with the environment's overrides applied.
+
+Tests and impatient users shorten the 30 s poll and back-off without editing
+the manifest; the base URL moves to an emulator the same way.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from ..config import CloudSettings
+from ..errors import SkillError
+
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SkillError("usage", problem=f"{name} must be a number of seconds") from exc
+    if value < 0:
+        raise SkillError("usage", problem=f"{name} must not be negative")
+    return value
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str) -> str:
+    """Plain http would expose the bearer token, so it is allowed only on this machine."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme == "https" and host:
+        return url
+    if parts.scheme == "http" and host and is_loopback(host):
+        return url
+    raise SkillError("insecure_base", url=f"{parts.scheme}://{host}" if host else url[:80])
+
+
+def effective(base: CloudSettings, env: Mapping[str, str] | None = None) -> CloudSettings:
+    env = os.environ if env is None else env
+    base_url = (env.get("NEMO_API_BASE") or base.base_url).rstrip("/")
+    check_url(base_url)
+    return base.model_copy(
+        update={
+            "base_url": base_url,
+            "poll_interval_s": _positive(env, "NEMO_POLL_INTERVAL_S", base.poll_interval_s),
+            "retry_after_s": _positive(env, "NEMO_RETRY_AFTER_S", base.retry_after_s),
+        }
+    )

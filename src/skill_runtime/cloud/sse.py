@@ -1,0 +1,233 @@
+"""The chat stream: `/run_sse` in either event style, reduced to the reply text.
+
+Only text reaches the user. Thoughts, tool calls and tool results are the
+agent's working and are consumed here; heartbeats, empty data and comments
+only prove the server is alive. Streams can run for 15 minutes, so a
+watchdog says "still working" every two minutes and ends the wait at the
+limit; that needs cancellation a blocking read cannot offer, hence asyncio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from httpx_sse import aconnect_sse
+from pydantic import ValidationError
+
+from ..errors import SkillError
+from ..progress import Heartbeat, Progress
+from .client import ApiClient, ApiFailure, network_error, short, unwrap
+from .models import AdkEvent, ErrorEvent, FlatEvent
+
+WATCHDOG_TICK_S = 1.0
+
+
+@dataclass
+class TextAssembler:
+    """Joins streamed text, whether it arrives as deltas, snapshots or repeats.
+
+    ADK sends partial deltas followed by one aggregated final event; the older
+    form may resend what it already sent. Both must read as one clean reply.
+    """
+
+    messages: list[str] = field(default_factory=list)
+    pending: str = ""
+
+    def delta(self, chunk: str) -> None:
+        if self.pending and chunk.startswith(self.pending):
+            self.pending = chunk
+        elif chunk and not (self.pending == "" and self.messages and chunk == self.messages[-1]):
+            self.pending += chunk
+
+    def final(self, text: str) -> None:
+        self.pending = ""
+        if text and text not in self.messages:
+            self.messages.append(text)
+
+    def text(self) -> str:
+        parts = [*self.messages, self.pending] if self.pending else self.messages
+        return "\n\n".join(p.strip() for p in parts if p.strip())
+
+
+@dataclass
+class ChatOutcome:
+    text: str
+    tool_calls: list[str]
+    events: int
+    keepalives: int
+
+
+@dataclass
+class _Reader:
+    config_errors: Callable[[int], str | None]
+    assembler: TextAssembler = field(default_factory=TextAssembler)
+    tool_calls: list[str] = field(default_factory=list)
+    seen_ids: set[str] = field(default_factory=set)
+    events: int = 0
+    keepalives: int = 0
+
+    def feed(self, data: str) -> bool:
+        """Take one event's data; True when it carried something other than a keep-alive."""
+        self.events += 1
+        if not data.strip():
+            self.keepalives += 1
+            return False
+        try:
+            payload = json.loads(data)
+        except json.JSONDecodeError:
+            # A bare text line is still text the server meant for the user.
+            self.assembler.delta(data)
+            return True
+        if not isinstance(payload, dict):
+            self.keepalives += 1
+            return False
+        if "error" in payload and "content" not in payload and "type" not in payload:
+            self._error(ErrorEvent.model_validate(payload))
+        if "type" in payload:
+            return self._flat(payload)
+        return self._adk(payload)
+
+    def _error(self, event: ErrorEvent) -> None:
+        err = event.error
+        code = event.code
+        message = err
+        if isinstance(err, dict):
+            code = err.get("code", code)
+            message = err.get("message", err)
+        self._raise(code, message)
+
+    def _raise(self, code: object, message: object) -> None:
+        api_code = int(code) if isinstance(code, int | str) and str(code).isdigit() else None
+        ours = self.config_errors(api_code) if api_code is not None else None
+        if ours is not None:
+            raise ApiFailure(ours, api_code=api_code)
+        raise ApiFailure(
+            "server_error", api_code=api_code, detail=short(message or code or "error")
+        )
+
+    def _flat(self, payload: dict[str, Any]) -> bool:
+        try:
+            event = FlatEvent.model_validate(payload)
+        except ValidationError:
+            self.keepalives += 1
+            return False
+        if event.type == "heartbeat":
+            self.keepalives += 1
+            return False
+        if event.type == "text" and isinstance(event.content, str):
+            if event.partial is False:
+                self.assembler.final(event.content)
+            else:
+                self.assembler.delta(event.content)
+        elif event.type == "tool_call":
+            self.tool_calls.append(event.name or "tool")
+        elif event.type == "error":
+            self._raise(payload.get("code"), event.message or event.content)
+        return True
+
+    def _adk(self, payload: dict[str, Any]) -> bool:
+        try:
+            event = AdkEvent.model_validate(payload)
+        except ValidationError:
+            self.keepalives += 1
+            return False
+        if event.error_code is not None or event.error_message:
+            self._raise(event.error_code, event.error_message)
+        if event.content is None or not event.content.parts:
+            self.keepalives += 1
+            return False
+        if event.id and not event.partial:
+            if event.id in self.seen_ids:
+                return True
+            self.seen_ids.add(event.id)
+        if event.content.role not in (None, "model", "assistant", "agent"):
+            return True
+        texts: list[str] = []
+        for part in event.content.parts:
+            if part.function_call is not None:
+                self.tool_calls.append(part.function_call.name or "tool")
+            elif part.thought or part.function_response is not None:
+                continue
+            elif part.text:
+                texts.append(part.text)
+        if texts:
+            joined = "".join(texts)
+            if event.partial:
+                self.assembler.delta(joined)
+            else:
+                self.assembler.final(joined)
+        return True
+
+
+async def _stream(
+    client: ApiClient,
+    path: str,
+    token: str,
+    body: dict[str, Any],
+    reader: _Reader,
+    heartbeat: Heartbeat,
+) -> None:
+    headers = client.auth_headers(token, {"Accept": "text/event-stream"})
+    async with client.async_client() as http:
+        for attempt in range(2):
+            async with aconnect_sse(http, "POST", path, json=body, headers=headers) as source:
+                response = source.response
+                if response.status_code == 429 and attempt == 0:
+                    await asyncio.sleep(client.retry_after_s)
+                    continue
+                kind = response.headers.get("content-type", "")
+                if response.status_code != 200 or "text/event-stream" not in kind:
+                    await response.aread()
+                    unwrap(response, client.config)
+                    raise ApiFailure("server_error", detail="the chat did not answer as a stream")
+                async for event in source.aiter_sse():
+                    if reader.feed(event.data):
+                        heartbeat.heard()
+                return
+
+
+def stream_chat(
+    client: ApiClient,
+    path: str,
+    token: str,
+    body: dict[str, Any],
+    progress: Progress,
+    still_working_every_s: float,
+    timeout_s: float,
+) -> ChatOutcome:
+    reader = _Reader(client.config.error_for_api_code)
+    heartbeat = Heartbeat(progress, still_working_every_s)
+
+    async def watchdog() -> None:
+        while True:
+            await asyncio.sleep(min(WATCHDOG_TICK_S, still_working_every_s))
+            heartbeat.tick()
+
+    async def main() -> None:
+        dog = asyncio.ensure_future(watchdog())
+        try:
+            await asyncio.wait_for(_stream(client, path, token, body, reader, heartbeat), timeout_s)
+        finally:
+            dog.cancel()
+
+    try:
+        asyncio.run(main())
+    except asyncio.TimeoutError as exc:
+        raise SkillError("stream_timeout", minutes=_minutes(timeout_s)) from exc
+    except httpx.HTTPError as exc:
+        raise network_error(exc, client.host) from exc
+    return ChatOutcome(
+        text=reader.assembler.text(),
+        tool_calls=reader.tool_calls,
+        events=reader.events,
+        keepalives=reader.keepalives,
+    )
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.1f}".rstrip("0").rstrip(".")
