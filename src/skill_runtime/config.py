@@ -10,6 +10,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .errors import SkillError
+from .local.edits.settings import EditsConfig
+from .local.settings import LocalSettings
+from .local.translate.settings import TranslationSettings
 from .skill_files import skill_root
 
 Action = Literal["upload", "sse", "state", "credits", "export"]
@@ -94,8 +97,9 @@ class SkillConfig(Strict):
     formats: Formats
     limits: Limits
     cloud: CloudSettings
-    local: dict[str, Any] = Field(default_factory=dict)
-    edits: dict[str, Any] = Field(default_factory=dict)
+    local: LocalSettings = Field(default_factory=LocalSettings)
+    edits: EditsConfig = Field(default_factory=EditsConfig)
+    translation: TranslationSettings = Field(default_factory=TranslationSettings)
 
     @field_validator("intents")
     @classmethod

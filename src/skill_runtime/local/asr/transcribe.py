@@ -1,0 +1,96 @@
+"""Audio to timed words with faster-whisper, guarded against hallucination.
+
+VAD skips silence, no conditioning on earlier text stops runaway loops, and
+two filters drop what still slips through: low-confidence segments (typical of
+text invented over silence or music) and n-grams repeated back to back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel
+
+from ...captions import Word
+from ...progress import Progress
+from ..settings import ModelSettings, RecognitionSettings
+
+
+class Transcript(BaseModel):
+    language: str
+    language_probability: float
+    words: list[Word]
+
+
+def _norm(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def collapse_repeats(words: list[Word], keep: int, longest: int = 8) -> list[Word]:
+    """Keep at most `keep` back-to-back copies of any phrase of up to `longest` words."""
+    out = list(words)
+    for n in range(1, longest + 1):
+        i = 0
+        while i + n * (keep + 1) <= len(out):
+            phrase = [_norm(w.text) for w in out[i : i + n]]
+            copies = 1
+            while [_norm(w.text) for w in out[i + copies * n : i + (copies + 1) * n]] == phrase:
+                copies += 1
+            if copies > keep and any(phrase):
+                del out[i + keep * n : i + copies * n]
+            i += 1
+    return out
+
+
+def transcribe(
+    model: Any,
+    audio: npt.NDArray[np.float32],
+    *,
+    duration: float,
+    language: str | None,
+    model_settings: ModelSettings,
+    settings: RecognitionSettings,
+    progress: Progress,
+    offset_s: float = 0.0,
+) -> Transcript:
+    segments, info = model.transcribe(
+        audio,
+        language=language,
+        task="transcribe",
+        beam_size=model_settings.beam_size,
+        vad_filter=True,
+        vad_parameters={"min_silence_duration_ms": settings.vad_min_silence_ms},
+        word_timestamps=True,
+        condition_on_previous_text=False,
+        no_speech_threshold=settings.no_speech_threshold,
+        log_prob_threshold=settings.log_prob_threshold,
+        compression_ratio_threshold=settings.compression_ratio_threshold,
+        hallucination_silence_threshold=settings.hallucination_silence_s,
+    )
+    words: list[Word] = []
+    for segment in segments:
+        progress.bar("progress/transcribing", segment.end, duration)
+        seg_words = [
+            Word(
+                text=w.word.strip(),
+                start=w.start + offset_s,
+                end=w.end + offset_s,
+                probability=w.probability,
+            )
+            for w in segment.words or []
+            if w.word.strip()
+        ]
+        if not seg_words:
+            continue
+        if float(np.mean([w.probability for w in seg_words])) < settings.min_segment_probability:
+            continue
+        words.extend(seg_words)
+    progress.bar("progress/transcribing", duration, duration)
+    progress.finish()
+    return Transcript(
+        language=info.language,
+        language_probability=float(info.language_probability),
+        words=collapse_repeats(words, settings.max_ngram_repeats),
+    )

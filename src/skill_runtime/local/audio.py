@@ -1,0 +1,33 @@
+"""Decode the soundtrack once, at the recogniser's rate, and catch truncated files."""
+
+from __future__ import annotations
+
+import av
+import numpy as np
+import numpy.typing as npt
+from faster_whisper.audio import decode_audio
+
+from ..errors import SkillError
+from .probe import MediaInfo
+
+SAMPLE_RATE = 16000
+# Decoded audio shorter than this share of the declared duration means the file
+# was cut off (a truncated download still opens and decodes without an error).
+_MIN_DECODED_SHARE = 0.9
+
+
+def load_audio(info: MediaInfo) -> npt.NDArray[np.float32]:
+    if not info.has_audio:
+        raise SkillError("no_audio", path=str(info.path))
+    try:
+        samples: npt.NDArray[np.float32] = decode_audio(str(info.path), sampling_rate=SAMPLE_RATE)
+    except (av.FFmpegError, ValueError) as exc:
+        raise SkillError("corrupt_media", path=str(info.path), detail=str(exc)) from exc
+    decoded = len(samples) / SAMPLE_RATE + info.audio_offset_s
+    if decoded < info.duration * _MIN_DECODED_SHARE - 0.5:
+        raise SkillError(
+            "corrupt_media",
+            path=str(info.path),
+            detail=f"only {decoded:.1f} s of {info.duration:.1f} s could be decoded",
+        )
+    return samples

@@ -1,0 +1,164 @@
+"""Line breaking: display width, forbidden splits, balanced layouts.
+
+Shared by the cue builder and by the translation helper (`wrap_text`), so
+translated cues obey the same per-line limits as recognised ones.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from collections.abc import Sequence
+
+from ..settings import CueRules
+
+_PUNCT_STRIP = "\"'“”‘’«»¿¡()[]"
+
+
+def display_width(text: str) -> int:
+    """Columns on screen: wide and full-width (CJK) characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def primary_language(language: str) -> str:
+    return language.lower().replace("_", "-").split("-")[0]
+
+
+def uses_spaces(language: str, rules: CueRules) -> bool:
+    return primary_language(language) not in rules.no_space_languages
+
+
+def tokens(text: str, language: str, rules: CueRules) -> list[str]:
+    """Units a line may break between: words, or characters for unspaced scripts."""
+    if uses_spaces(language, rules):
+        return text.split()
+    return [ch for ch in "".join(text.split()) if ch]
+
+
+def join(parts: Sequence[str], language: str, rules: CueRules) -> str:
+    return (" " if uses_spaces(language, rules) else "").join(parts)
+
+
+def _bare(word: str) -> str:
+    return word.strip(_PUNCT_STRIP).lower()
+
+
+_NO_END: dict[tuple[int, str], tuple[CueRules, frozenset[str]]] = {}
+
+
+def _no_end(rules: CueRules, language: str) -> frozenset[str]:
+    """Lower-cased banned line ends; cached per rules object (kept alive by the cache)."""
+    key = (id(rules), primary_language(language))
+    hit = _NO_END.get(key)
+    if hit is None or hit[0] is not rules:
+        words = rules.no_end_words.get(key[1], [])
+        hit = (rules, frozenset(w.lower() for w in words))
+        _NO_END[key] = hit
+    return hit[1]
+
+
+def break_cost(left: str, right: str, language: str, rules: CueRules) -> float:
+    """How bad it is to end a line (or cue) after `left` when `right` follows.
+
+    0 after a sentence end, small after a clause mark, large when the guide
+    forbids the split (article|noun, pronoun|verb, first|last name, ...).
+    """
+    if left and left[-1] in rules.sentence_end:
+        return 0.0
+    if left and left[-1] in rules.clause_end:
+        return 1.0
+    if _bare(left) in _no_end(rules, language):
+        return 40.0
+    if left[:1].isupper() and right[:1].isupper() and len(_bare(left)) > 1:
+        return 25.0
+    return 4.0
+
+
+def _line_cost(widths: list[int], breaks: list[float], limit: int) -> float:
+    spread = max(widths) - min(widths) if len(widths) > 1 else 0
+    return sum(breaks) + spread / max(limit, 1) * 6
+
+
+def arrange(
+    parts: Sequence[str], language: str, rules: CueRules, max_chars: int | None = None
+) -> tuple[float, list[str]] | None:
+    """Best layout in the fewest lines (at most max_lines) and its cost, or None if none fits."""
+    limit = max_chars or rules.max_chars_per_line
+    sep = 1 if uses_spaces(language, rules) else 0
+    n = len(parts)
+    if n == 0:
+        return 0.0, []
+    widths = [display_width(p) for p in parts]
+
+    def span(i: int, j: int) -> int:
+        return sum(widths[i:j]) + sep * (j - i - 1)
+
+    if span(0, n) <= limit:
+        return 0.0, [join(parts, language, rules)]
+    best: tuple[float, list[int]] | None = None
+
+    def walk(start: int, left: int, cuts: list[int]) -> None:
+        nonlocal best
+        if left == 1:
+            if span(start, n) > limit:
+                return
+            bounds = [0, *cuts, n]
+            line_widths = [span(a, b) for a, b in itertools.pairwise(bounds)]
+            costs = [break_cost(parts[c - 1], parts[c], language, rules) for c in cuts]
+            cost = _line_cost(line_widths, costs, limit)
+            if best is None or cost < best[0]:
+                best = (cost, list(cuts))
+            return
+        for cut in range(start + 1, n - left + 2):
+            if span(start, cut) > limit:
+                break
+            walk(cut, left - 1, [*cuts, cut])
+
+    for lines in range(2, rules.max_lines + 1):
+        walk(0, lines, [])
+        if best is not None:
+            break
+    if best is None:
+        return None
+    bounds = [0, *best[1], n]
+    return best[0], [join(parts[a:b], language, rules) for a, b in itertools.pairwise(bounds)]
+
+
+def hard_split(part: str, limit: int) -> list[str]:
+    """Cut one over-long token (a URL, an unspaced run) into pieces that fit."""
+    pieces: list[str] = []
+    current = ""
+    for ch in part:
+        if current and display_width(current + ch) > limit:
+            pieces.append(current)
+            current = ""
+        current += ch
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def wrap_text(text: str, rules: CueRules, language: str, max_chars: int | None = None) -> list[str]:
+    """Break `text` into lines by the cue rules.
+
+    Returns at most `rules.max_lines` lines whenever the text fits in them; text
+    too long for one cue comes back in as many lines as it needs, so the caller
+    can decide to split the cue rather than silently lose words.
+    """
+    limit = max_chars or rules.max_chars_per_line
+    parts = [p for t in tokens(text, language, rules) for p in hard_split(t, limit)]
+    fitted = arrange(parts, language, rules, limit)
+    if fitted is not None:
+        return fitted[1]
+    lines: list[str] = []
+    current: list[str] = []
+    for part in parts:
+        candidate = [*current, part]
+        if current and display_width(join(candidate, language, rules)) > limit:
+            lines.append(join(current, language, rules))
+            current = [part]
+        else:
+            current = candidate
+    if current:
+        lines.append(join(current, language, rules))
+    return lines

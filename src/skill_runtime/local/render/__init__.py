@@ -1,0 +1,1 @@
+"""ffmpeg rendering: burn-in, soft tracks, previews, and the frame each output gets."""

@@ -1,0 +1,53 @@
+"""A font the engine guarantees, and a check that libass really drew something.
+
+libass silently draws nothing (and ffmpeg exits 0) when no font is found, so
+every burn is preceded by one test frame on black that must contain text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+from pathlib import Path
+
+from ...errors import SkillError
+from ...store import home
+from ..settings import FontSettings
+
+_FONT_SUFFIXES = {".ttf", ".otf", ".ttc"}
+
+
+def font_files(settings: FontSettings) -> list[Path]:
+    files: list[Path] = []
+    for package in settings.packages:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        root = Path(next(iter(spec.submodule_search_locations)))
+        files.extend(sorted(p for p in root.rglob("*") if p.suffix.lower() in _FONT_SUFFIXES))
+    return files
+
+
+def fonts_dir(settings: FontSettings) -> Path:
+    """One folder linking every packaged font, for the filter's `fontsdir`."""
+    files = font_files(settings)
+    if not files:
+        raise SkillError(
+            "font_missing", family=settings.family, packages=settings.packages, chars=""
+        )
+    folder = home() / "fonts"
+    folder.mkdir(parents=True, exist_ok=True)
+    for font in files:
+        link = folder / font.name
+        if not link.exists() or link.resolve() != font.resolve():
+            link.unlink(missing_ok=True)
+            with contextlib.suppress(FileExistsError):
+                os.symlink(font, link)
+    return folder
+
+
+def missing_glyphs(stderr: str) -> bool:
+    """libass's own words for "this text could not be drawn"."""
+    text = stderr.lower()
+    return "failed to find any fallback" in text or "no usable font" in text or "no font" in text

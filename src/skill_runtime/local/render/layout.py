@@ -1,0 +1,46 @@
+"""The output frame for an aspect choice, with margins that keep captions in safe zones."""
+
+from __future__ import annotations
+
+from ...captions import Aspect
+from ..probe import MediaInfo
+from ..settings import LocalSettings, Shape
+
+
+def _even(value: float) -> int:
+    return max(2, round(value / 2) * 2)
+
+
+def output_shape(
+    settings: LocalSettings, aspect: Aspect, info: MediaInfo | None, height: int = 1080
+) -> Shape:
+    """1920x1080, 1080x1920, 1080x1080, or the source fitted into the matching box."""
+    if aspect != "source":
+        base = settings.shapes[aspect]
+    else:
+        w, h = (info.width, info.height) if info and info.has_video else (1920, 1080)
+        key = "16:9" if w > h else "9:16" if h > w else "1:1"
+        box = settings.shapes[key]
+        fit = min(box.width / w, box.height / h)
+        base = box.model_copy(update={"width": _even(w * fit), "height": _even(h * fit)})
+    scale = height / 1080
+    if scale == 1:
+        return base
+    return base.model_copy(
+        update={
+            "width": _even(base.width * scale),
+            "height": _even(base.height * scale),
+            "margin_bottom": round(base.margin_bottom * scale),
+            "margin_top": round(base.margin_top * scale),
+            "margin_side": round(base.margin_side * scale),
+        }
+    )
+
+
+def scale_filter(shape: Shape, fit: str) -> str:
+    """Scale into the frame, then pad (letterbox) or crop (fill)."""
+    w, h = shape.width, shape.height
+    if fit == "crop":
+        return f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1"
+    pad = f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black"
+    return f"scale={w}:{h}:force_original_aspect_ratio=decrease,{pad},setsar=1"

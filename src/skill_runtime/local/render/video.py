@@ -1,0 +1,182 @@
+"""The ffmpeg jobs: burn-in (one pass: scale, pad/crop, ass, encode), soft-track mux,
+preview frame, and the font check that runs before a burn."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ... import atomic
+from ...errors import SkillError
+from ...progress import Progress
+from ..probe import MediaInfo
+from ..settings import Shape, VideoSettings
+from .ffmpeg import escape_filter_value, run
+from .fonts import missing_glyphs
+from .layout import scale_filter
+
+
+@dataclass(frozen=True)
+class SoftTrack:
+    path: Path
+    language: str
+    iso639_2: str
+
+
+def _ass_filter(ass_file: Path, fonts: Path) -> str:
+    return f"ass=filename={escape_filter_value(ass_file)}:fontsdir={escape_filter_value(fonts)}"
+
+
+def _soft_args(tracks: list[SoftTrack], first_input: int) -> tuple[list[str], list[str]]:
+    inputs: list[str] = []
+    maps: list[str] = []
+    for k, track in enumerate(tracks):
+        inputs += ["-i", str(track.path)]
+        maps += ["-map", f"{first_input + k}:0", f"-metadata:s:s:{k}", f"language={track.iso639_2}"]
+    if tracks:
+        maps += ["-c:s", "mov_text", "-disposition:s:0", "default"]
+    return inputs, maps
+
+
+def _audio_args(info: MediaInfo, video: VideoSettings, copy: bool) -> list[str]:
+    if not info.has_audio:
+        return []
+    if copy and info.audio_codec in video.copy_audio_codecs:
+        return ["-map", "0:a:0", "-c:a", "copy"]
+    return ["-map", "0:a:0", "-c:a", "aac", "-b:a", video.audio_bitrate]
+
+
+def _encode_args(video: VideoSettings) -> list[str]:
+    return [
+        "-c:v",
+        "libx264",
+        "-preset",
+        video.preset,
+        "-crf",
+        str(video.crf),
+        "-pix_fmt",
+        "yuv420p",
+    ]
+
+
+def burn(
+    info: MediaInfo,
+    *,
+    ass_file: Path | None,
+    fonts: Path,
+    shape: Shape,
+    fit: str,
+    tracks: list[SoftTrack],
+    out: Path,
+    video: VideoSettings,
+    progress: Progress,
+) -> Path:
+    """One ffmpeg pass: decode, scale and pad/crop, draw captions, H.264 + AAC, faststart.
+
+    Soft tracks ride along in the same pass, so the burned MP4 also carries
+    every language as a selectable track. With no ASS file it only reshapes.
+    """
+    chain = scale_filter(shape, fit)
+    if ass_file is not None:
+        chain += "," + _ass_filter(ass_file, fonts)
+    inputs, maps = _soft_args(tracks, 1)
+    with atomic.atomic_path(out) as tmp:
+        run(
+            [
+                "-i",
+                str(info.path),
+                *inputs,
+                "-map",
+                "0:v:0",
+                "-vf",
+                chain + ",format=yuv420p",
+                *_encode_args(video),
+                *_audio_args(info, video, copy=False),
+                *maps,
+                "-movflags",
+                "+faststart",
+                str(tmp),
+            ],
+            duration=info.duration,
+            progress=progress,
+        )
+    return out
+
+
+def soft(
+    info: MediaInfo, *, tracks: list[SoftTrack], out: Path, video: VideoSettings, progress: Progress
+) -> Path:
+    """Copy the picture (no re-encode) and add one language-tagged mov_text track per language."""
+    inputs, maps = _soft_args(tracks, 1)
+    with atomic.atomic_path(out) as tmp:
+        run(
+            [
+                "-i",
+                str(info.path),
+                *inputs,
+                "-map",
+                "0:v:0",
+                "-c:v",
+                "copy",
+                *_audio_args(info, video, copy=True),
+                *maps,
+                "-movflags",
+                "+faststart",
+                str(tmp),
+            ],
+            duration=info.duration,
+            progress=progress,
+            template="progress/muxing",
+        )
+    return out
+
+
+def preview(
+    info: MediaInfo,
+    *,
+    ass_file: Path,
+    fonts: Path,
+    shape: Shape,
+    fit: str,
+    at: float,
+    out: Path,
+    width: int,
+) -> Path:
+    """A PNG of the captioned frame at `at`, scaled down for a chat message."""
+    shift = f"setpts=PTS-STARTPTS+{at:.3f}/TB"
+    chain = f"{shift},{scale_filter(shape, fit)},{_ass_filter(ass_file, fonts)},scale={width}:-2"
+    with atomic.atomic_path(out) as tmp:
+        run(
+            ["-ss", f"{at:.3f}", "-i", str(info.path), "-vf", chain, "-frames:v", "1", str(tmp)],
+            duration=0,
+        )
+    return out
+
+
+def check_drawn(ass_file: Path, *, fonts: Path, shape: Shape, at: float, chars: str) -> None:
+    """One frame of `ass_file` at `at` on black must show text, with no glyph missing."""
+    w, h = shape.width, shape.height
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "frame.gray"
+        stderr = run(
+            [
+                "-f",
+                "lavfi",
+                "-i",
+                f"color=c=black:s={w}x{h}:r=1:d=1",
+                "-vf",
+                f"setpts=PTS+{at:.3f}/TB,{_ass_filter(ass_file, fonts)},format=gray",
+                "-frames:v",
+                "1",
+                "-f",
+                "rawvideo",
+                str(raw),
+            ],
+            duration=0,
+        )
+        pixels = np.fromfile(raw, dtype=np.uint8)
+    if missing_glyphs(stderr) or pixels.size == 0 or int(pixels.max()) < 128:
+        raise SkillError("font_missing", chars=chars, fonts=str(fonts))

@@ -1,0 +1,109 @@
+"""Typed `local:` section of skill.yaml: every number the local engine uses lives there."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CueRules(_Strict):
+    """Timed-text limits (Netflix/BBC defaults, see subtitle-craft.md)."""
+
+    max_lines: int = Field(2, ge=1)
+    max_chars_per_line: int = Field(42, ge=8)
+    min_duration_s: float = Field(5 / 6, gt=0)
+    max_duration_s: float = Field(7.0, gt=0)
+    target_cps: float = Field(17.0, gt=0)
+    max_cps: float = Field(20.0, gt=0)
+    min_gap_frames: int = Field(2, ge=0)
+    chain_gap_frames: int = Field(12, ge=0)
+    linger_s: float = Field(0.5, ge=0)
+    max_linger_s: float = Field(1.5, ge=0)
+    split_pause_s: float = Field(1.2, gt=0)
+    default_fps: float = Field(25.0, gt=0)
+    no_space_languages: list[str] = Field(default_factory=list)
+    sentence_end: str = ".?!…。？！"
+    clause_end: str = ",;:，、；："
+    # Words a line (or cue) must not end with, per language: articles, determiners,
+    # prepositions, conjunctions, subject pronouns, auxiliaries, negations.
+    no_end_words: dict[str, list[str]] = Field(default_factory=dict)
+
+    def with_overrides(self, **changes: object) -> CueRules:
+        return self.model_copy(update={k: v for k, v in changes.items() if v is not None})
+
+
+class StylePreset(_Strict):
+    """One look; sizes are fractions of the output's shorter side so they scale."""
+
+    font_size: float = 0.05
+    bold: bool = False
+    primary_colour: str = "&H00FFFFFF"
+    secondary_colour: str = "&H00FFFFFF"
+    outline_colour: str = "&H00000000"
+    back_colour: str = "&H80000000"
+    outline: float = 0.0028
+    shadow: float = 0.0
+    boxed: bool = False
+    karaoke: bool = False
+    max_chars_per_line: int | None = None
+    secondary_scale: float = 0.72
+
+
+class Shape(_Strict):
+    """An output frame and the margins that keep captions out of platform UI."""
+
+    width: int
+    height: int
+    margin_bottom: int
+    margin_top: int
+    margin_side: int
+    max_chars_per_line: int | None = None
+
+
+class ModelSettings(_Strict):
+    default: str = "base"
+    env_var: str = "AI_SUBTITLES_MODEL"
+    named: list[str] = Field(default_factory=list)
+    compute_type: str = "int8"
+    beam_size: int = Field(1, ge=1)
+    bundled_name: str = "base"
+    bundled_packages: list[str] = Field(default_factory=list)
+    bundled_files: list[str] = Field(default_factory=list)
+    bundled_sha256: str = ""
+
+
+class RecognitionSettings(_Strict):
+    vad_min_silence_ms: int = 500
+    no_speech_threshold: float = 0.6
+    log_prob_threshold: float = -1.0
+    compression_ratio_threshold: float = 2.4
+    hallucination_silence_s: float = 2.0
+    min_segment_probability: float = 0.3
+    max_ngram_repeats: int = 2
+
+
+class VideoSettings(_Strict):
+    crf: int = 20
+    preset: str = "veryfast"
+    audio_bitrate: str = "160k"
+    copy_audio_codecs: list[str] = Field(default_factory=lambda: ["aac", "mp3", "alac"])
+    preview_width: int = 960
+
+
+class FontSettings(_Strict):
+    family: str = "Noto Sans"
+    packages: list[str] = Field(default_factory=lambda: ["fontpkg_noto_sans"])
+
+
+class LocalSettings(_Strict):
+    model: ModelSettings = ModelSettings()
+    recognition: RecognitionSettings = RecognitionSettings()
+    cues: CueRules = CueRules()
+    styles: dict[str, StylePreset] = Field(default_factory=lambda: {"clean": StylePreset()})
+    shapes: dict[str, Shape] = Field(default_factory=dict)
+    video: VideoSettings = VideoSettings()
+    fonts: FontSettings = FontSettings()
+    media_extensions: list[str] = Field(default_factory=list)

@@ -1,0 +1,152 @@
+"""Styled ASS whose PlayRes equals the output size, so sizes and margins are in real pixels.
+
+One style per burned language (the first larger, the rest scaled down);
+libass stacks simultaneous bottom events, which gives the bilingual layout.
+Karaoke cues carry one \\k tag per word, timed from the recognised words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import pysubs2
+
+from ...captions import CaptionSettings, Cue
+from ..settings import Shape, StylePreset
+
+_HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
+_NAMED = {
+    "white": "FFFFFF",
+    "yellow": "FFE500",
+    "black": "000000",
+    "red": "FF3B30",
+    "green": "34C759",
+    "blue": "0A84FF",
+    "cyan": "00E5FF",
+    "orange": "FF9500",
+    "pink": "FF2D95",
+}
+
+
+@dataclass(frozen=True)
+class AssLook:
+    """Everything that shapes the picture: frame, margins, preset and the user's tweaks."""
+
+    shape: Shape
+    preset: StylePreset
+    settings: CaptionSettings
+    font: str
+
+    def with_offset(self, offset_s: float) -> AssLook:
+        """The same look for cues already shifted (the per-language .ass files)."""
+        return replace(self, settings=self.settings.model_copy(update={"offset_s": offset_s}))
+
+
+def _ass_colour(value: str) -> pysubs2.Color:
+    """&HAABBGGRR (ASS order, alpha 0 = opaque) to a pysubs2 Color."""
+    raw = value.removeprefix("&H").rjust(8, "0")
+    a, b, g, r = (int(raw[k : k + 2], 16) for k in range(0, 8, 2))
+    return pysubs2.Color(r, g, b, a)
+
+
+def user_colour(value: str) -> pysubs2.Color | None:
+    """'#RRGGBB' or a colour name from chat edits; None when unrecognised."""
+    hex_value = _NAMED.get(value.lower().strip()) or (
+        m.group(1) if (m := _HEX_COLOUR.match(value)) else None
+    )
+    if hex_value is None:
+        return None
+    return pysubs2.Color(
+        int(hex_value[0:2], 16), int(hex_value[2:4], 16), int(hex_value[4:6], 16), 0
+    )
+
+
+def _style(look: AssLook, scale: float) -> pysubs2.SSAStyle:
+    shape, preset, user = look.shape, look.preset, look.settings
+    short = min(shape.width, shape.height)
+    size = (user.font_size * short / 1080 if user.font_size else preset.font_size * short) * scale
+    style = pysubs2.SSAStyle(
+        fontname=look.font,
+        fontsize=round(size),
+        bold=preset.bold,
+        primarycolor=_ass_colour(preset.primary_colour),
+        secondarycolor=_ass_colour(preset.secondary_colour),
+        outlinecolor=_ass_colour(preset.outline_colour),
+        backcolor=_ass_colour(preset.back_colour),
+        outline=round(preset.outline * short, 1) if user.outline or preset.boxed else 0,
+        shadow=round(preset.shadow * short, 1),
+        alignment=pysubs2.Alignment.TOP_CENTER
+        if user.position == "top"
+        else pysubs2.Alignment.BOTTOM_CENTER,
+        marginl=shape.margin_side,
+        marginr=shape.margin_side,
+        marginv=shape.margin_top if user.position == "top" else shape.margin_bottom,
+        borderstyle=3 if (preset.boxed or user.box) else 1,
+    )
+    colour = user_colour(user.color) if user.color else None
+    if colour is not None:
+        style.primarycolor = colour
+        if not (preset.karaoke or user.highlight):
+            style.secondarycolor = colour
+    return style
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\u29f5").replace("{", "(").replace("}", ")")
+
+
+def _karaoke(cue: Cue, offset_s: float) -> str | None:
+    """Lines with a \\k tag per word, or None when the words no longer match the text."""
+    words = list(cue.words)
+    if not words:
+        return None
+    out_lines: list[str] = []
+    cursor = cue.start - offset_s
+    k = 0
+    for line in cue.lines:
+        target = "".join(line.split())
+        got = ""
+        parts: list[str] = []
+        while k < len(words) and len(got) < len(target):
+            word = words[k]
+            start = word.start
+            nxt = words[k + 1].start if k + 1 < len(words) else max(word.end, start)
+            lead = round(max(0.0, start - cursor) * 100)
+            tag = f"{{\\k{lead}}}" if lead else ""
+            parts.append(f"{tag}{{\\kf{max(1, round((nxt - start) * 100))}}}{_escape(word.text)}")
+            cursor = nxt
+            got += word.text
+            k += 1
+        if got != target:
+            return None
+        out_lines.append((" " if " " in line else "").join(parts))
+    return "\\N".join(out_lines) if k == len(words) else None
+
+
+def make_ass(tracks: list[list[Cue]], look: AssLook) -> pysubs2.SSAFile:
+    """One file for burning: the first track in the main style, any second one smaller above it."""
+    subs = pysubs2.SSAFile()
+    subs.info["PlayResX"] = str(look.shape.width)
+    subs.info["PlayResY"] = str(look.shape.height)
+    subs.info["WrapStyle"] = "0"
+    subs.info["ScaledBorderAndShadow"] = "yes"
+    subs.styles.clear()
+    karaoke = look.preset.karaoke or look.settings.highlight
+    offset = look.settings.offset_s
+    for index, cues in enumerate(tracks):
+        name = "Main" if index == 0 else f"Extra{index}"
+        subs.styles[name] = _style(look, 1.0 if index == 0 else look.preset.secondary_scale)
+        for cue in cues:
+            text = _karaoke(cue, 0.0) if karaoke and index == 0 else None
+            event = pysubs2.SSAEvent(
+                start=max(0, round((cue.start + offset) * 1000)),
+                end=max(0, round((cue.end + offset) * 1000)),
+                style=name,
+                layer=index,
+            )
+            event.text = (
+                text if text is not None else "\\N".join(_escape(line) for line in cue.lines)
+            )
+            subs.append(event)
+    return subs
