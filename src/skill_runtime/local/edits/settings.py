@@ -1,0 +1,91 @@
+"""The typed `edits:` section of skill.yaml: the phrase tables the interpreter reads."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ...captions import Aspect
+from .models import Edit
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PhraseRule(_Strict):
+    """Any of `phrases` means `edit`; an on/off edit flips when a negation precedes it."""
+
+    phrases: list[str] = Field(min_length=1)
+    edit: Edit
+
+
+class PatternRule(_Strict):
+    """A regular expression whose named groups fill the fields of an edit of `kind`."""
+
+    kind: Literal["font_size", "max_chars", "replace", "color"]
+    regex: str
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+class NamedColor(_Strict):
+    hex: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
+    phrases: list[str] = Field(min_length=1)
+
+
+class LanguageVerbs(_Strict):
+    """Words before a language name that decide whether it is added, removed or kept alone."""
+
+    add: list[str]
+    remove: list[str]
+    only: list[str]
+
+
+class ShiftWords(_Strict):
+    """A time quantity is a shift only next to one of `context`; direction from later/earlier."""
+
+    quantity: str
+    context: list[str]
+    later: list[str]
+    earlier: list[str]
+    milliseconds: list[str]
+
+
+class CaptionPatch(_Strict):
+    """Settings a preset sets; unset fields are left alone."""
+
+    style: str | None = None
+    font_size: int | None = None
+    color: str | None = None
+    outline: bool | None = None
+    box: bool | None = None
+    position: Literal["bottom", "top"] | None = None
+    highlight: bool | None = None
+    max_chars: int | None = None
+
+
+class PresetSpec(_Strict):
+    default: CaptionPatch
+    by_aspect: dict[Aspect, CaptionPatch] = Field(default_factory=dict)
+
+
+class EditsConfig(_Strict):
+    rules: list[PhraseRule] = Field(default_factory=list)
+    patterns: list[PatternRule] = Field(default_factory=list)
+    colors: dict[str, NamedColor] = Field(default_factory=dict)
+    language_verbs: LanguageVerbs = LanguageVerbs(add=[], remove=[], only=[])
+    negations: list[str] = Field(default_factory=list)
+    negations_after: list[str] = Field(default_factory=list)
+    clause_breaks: list[str] = Field(default_factory=list)
+    shift: ShiftWords = ShiftWords(quantity="$^", context=[], later=[], earlier=[], milliseconds=[])
+    numerals: dict[str, float] = Field(default_factory=dict)
+    font_scale_step: float = Field(1.25, gt=1)
+    presets: dict[str, PresetSpec] = Field(default_factory=dict)
+    caption_request: list[str] = Field(default_factory=list)

@@ -1,0 +1,48 @@
+"""The typed `translation:` section of skill.yaml."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ProviderName = Literal["argos", "openai", "whisper"]
+DEFAULT_ORDER: tuple[ProviderName, ...] = ("argos", "openai", "whisper")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Language(_Strict):
+    """A language's display name and the words (any script) a user may call it by."""
+
+    name: str
+    phrases: list[str] = Field(default_factory=list)
+
+
+class OpenAISettings(_Strict):
+    base_url_env: str = "OPENAI_BASE_URL"
+    api_key_env: str = "OPENAI_API_KEY"
+    model_env: str = "AI_SUBTITLES_TRANSLATION_MODEL"
+    default_base_url: str = "https://api.openai.com/v1"
+    model: str = "gpt-4o-mini"
+    batch_size: int = Field(20, ge=1)
+    context_cues: int = Field(3, ge=0)
+    attempts: int = Field(3, ge=1)
+    timeout_s: float = Field(60.0, gt=0)
+    backoff_s: float = Field(1.0, ge=0)
+
+
+class TranslationSettings(_Strict):
+    order: list[ProviderName] = Field(default_factory=lambda: list(DEFAULT_ORDER))
+    provider_env: str = "AI_SUBTITLES_TRANSLATOR"
+    glossary_env: str = "AI_SUBTITLES_GLOSSARY"
+    pivot: str = "en"
+    openai: OpenAISettings = OpenAISettings()
+    languages: dict[str, Language] = Field(default_factory=dict)
+
+    def name(self, code: str) -> str:
+        """English name for messages and prompts; the code itself when unknown."""
+        language = self.languages.get(code.split("-")[0].lower())
+        return language.name if language else code
