@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from .errors import SkillError
 from .local.edits.settings import EditsConfig
+from .local.settings import LocalSettings
 from .local.translate.settings import TranslationSettings
 from .skill_files import skill_root
 
@@ -96,7 +97,7 @@ class SkillConfig(Strict):
     formats: Formats
     limits: Limits
     cloud: CloudSettings
-    local: dict[str, Any] = Field(default_factory=dict)
+    local: LocalSettings = Field(default_factory=LocalSettings)
     edits: EditsConfig = Field(default_factory=EditsConfig)
     translation: TranslationSettings = Field(default_factory=TranslationSettings)
 
