@@ -1,0 +1,265 @@
+"""Apply typed edits to caption settings and tracks, and say exactly what changed.
+
+Pure apart from `translate`, the one callback that makes a track for a newly
+added language; nothing is persisted here, so a failed translation leaves the
+caller's session untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from ... import keywords
+from ...captions import CaptionSettings, Cue
+from ..cues.text import join, wrap_text
+from ..settings import CueRules, StylePreset
+from .models import (
+    AddLanguages,
+    AspectEdit,
+    Bilingual,
+    Box,
+    Burn,
+    Color,
+    Edit,
+    FontSize,
+    Highlight,
+    MaxChars,
+    OnlyLanguages,
+    Outline,
+    OutOfScope,
+    Position,
+    Preset,
+    RemoveLanguages,
+    Replace,
+    Resolution,
+    Shift,
+    Style,
+)
+from .settings import CaptionPatch, PresetSpec
+
+Translate = Callable[[str], list[Cue]]
+
+
+class Change(BaseModel):
+    """One line of the answer: which setting, its value before and after."""
+
+    field: str
+    before: Any = None
+    after: Any = None
+
+
+class Outcome(BaseModel):
+    settings: CaptionSettings
+    tracks: dict[str, list[Cue]]
+    changes: list[Change]
+    out_of_scope: list[str]
+    refused: list[str]
+
+
+class _State:
+    """The working copy the edits mutate, plus the record of what they did."""
+
+    def __init__(
+        self,
+        settings: CaptionSettings,
+        tracks: dict[str, list[Cue]],
+        rules: CueRules,
+        styles: dict[str, StylePreset],
+        presets: dict[str, PresetSpec],
+        translate: Translate | None,
+    ) -> None:
+        self.settings = settings.model_copy(deep=True)
+        self.tracks = {k: [c.model_copy(deep=True) for c in v] for k, v in tracks.items()}
+        self.rules = rules
+        self.styles = styles
+        self.presets = presets
+        self.translate = translate
+        self.changes: list[Change] = []
+        self.out_of_scope: list[str] = []
+        self.refused: list[str] = []
+
+    def set(self, field: str, value: Any) -> None:
+        before = getattr(self.settings, field)
+        if before != value:
+            setattr(self.settings, field, value)
+            self.changes.append(Change(field=field, before=before, after=value))
+
+    def wrap(self, text: str, language: str) -> list[str]:
+        return wrap_text(text, self.rules, language, self.settings.max_chars)
+
+
+def _font_base(state: _State) -> int:
+    """The size the renderer uses now, in pixels of a 1080-pixel short side."""
+    if state.settings.font_size:
+        return state.settings.font_size
+    preset = state.styles.get(state.settings.style, StylePreset())
+    return round(preset.font_size * 1080)
+
+
+def _add_languages(state: _State, languages: list[str]) -> None:
+    current = list(state.settings.languages)
+    for language in languages:
+        if language in current:
+            continue
+        if language not in state.tracks:
+            if state.translate is None:
+                state.refused.append(language)
+                continue
+            state.tracks[language] = state.translate(language)
+        current.append(language)
+    state.set("languages", current)
+
+
+def _remove_languages(state: _State, languages: list[str]) -> None:
+    """Tracks stay cached so adding a language back costs nothing; the last one stays."""
+    kept = [lang for lang in state.settings.languages if lang not in languages]
+    if not kept:
+        state.refused += [lang for lang in languages if lang in state.settings.languages]
+        return
+    state.set("languages", kept)
+    state.set("burn_languages", [lang for lang in state.settings.burn_languages if lang in kept])
+
+
+def _only_languages(state: _State, languages: list[str]) -> None:
+    _add_languages(state, languages)
+    _remove_languages(state, [lang for lang in state.settings.languages if lang not in languages])
+    ordered = [lang for lang in languages if lang in state.settings.languages]
+    state.set("languages", ordered)
+
+
+def _bilingual(state: _State, edit: Bilingual) -> None:
+    if edit.languages:
+        _add_languages(state, edit.languages)
+        ordered = [x for x in edit.languages if x in state.settings.languages]
+        state.set("languages", ordered + [x for x in state.settings.languages if x not in ordered])
+    if edit.enabled:
+        state.set("burn", True)
+        state.set("burn_languages", state.settings.languages[:2])
+    else:
+        state.set("burn_languages", state.settings.languages[:1])
+
+
+def _shift(state: _State, seconds: float) -> None:
+    """Move every cue (and its word timings) in every track; nothing starts before 0."""
+    for cues in state.tracks.values():
+        for cue in cues:
+            length = cue.end - cue.start
+            cue.start = max(0.0, round(cue.start + seconds, 3))
+            cue.end = max(round(cue.end + seconds, 3), round(cue.start + min(length, 0.5), 3))
+            for word in cue.words:
+                word.start = max(0.0, round(word.start + seconds, 3))
+                word.end = max(word.start, round(word.end + seconds, 3))
+    state.changes.append(Change(field="shift", after=seconds))
+
+
+def _replace(state: _State, old: str, new: str) -> None:
+    """Whole-word (CJK: substring) and case-insensitive, in every track; lines re-wrapped."""
+    pattern = keywords.pattern(old)
+    count = 0
+    for language, cues in state.tracks.items():
+        for cue in cues:
+            replaced, n = pattern.subn(lambda _m: new, join(cue.lines, language, state.rules))
+            if n == 0 or not replaced.strip():
+                continue
+            count += n
+            cue.lines = state.wrap(replaced, language)
+            cue.words = [
+                w.model_copy(update={"text": new}) if pattern.fullmatch(w.text) else w
+                for w in cue.words
+            ]
+    state.changes.append(
+        Change(field="replace" if count else "replace_none", before=old, after=new)
+    )
+
+
+def _rewrap(state: _State) -> None:
+    for language, cues in state.tracks.items():
+        for cue in cues:
+            cue.lines = state.wrap(join(cue.lines, language, state.rules), language)
+
+
+def _patch(state: _State, patch: CaptionPatch) -> None:
+    for field, value in patch.model_dump(exclude_none=True).items():
+        state.set(field, value)
+    if patch.max_chars is not None:
+        _rewrap(state)
+
+
+def _apply_one(state: _State, edit: Edit) -> None:
+    if isinstance(edit, AddLanguages):
+        _add_languages(state, edit.languages)
+    elif isinstance(edit, RemoveLanguages):
+        _remove_languages(state, edit.languages)
+    elif isinstance(edit, OnlyLanguages):
+        _only_languages(state, edit.languages)
+    elif isinstance(edit, Bilingual):
+        _bilingual(state, edit)
+    elif isinstance(edit, Burn):
+        state.set("burn", edit.enabled)
+    elif isinstance(edit, FontSize):
+        size = edit.size or round(_font_base(state) * (edit.scale or 1.0))
+        state.set("font_size", max(8, min(400, size)))
+    elif isinstance(edit, Color):
+        state.set("color", edit.color)
+    elif isinstance(edit, Outline):
+        state.set("outline", edit.enabled)
+    elif isinstance(edit, Box):
+        state.set("box", edit.enabled)
+    elif isinstance(edit, Position):
+        state.set("position", edit.position)
+    elif isinstance(edit, AspectEdit):
+        state.set("aspect", edit.aspect)
+    elif isinstance(edit, Resolution):
+        state.set("height", edit.height)
+    elif isinstance(edit, Highlight):
+        state.set("highlight", edit.enabled)
+    elif isinstance(edit, Shift):
+        _shift(state, edit.seconds)
+    elif isinstance(edit, Replace):
+        _replace(state, edit.old, edit.new)
+    elif isinstance(edit, MaxChars):
+        state.set("max_chars", edit.chars)
+        _rewrap(state)
+    elif isinstance(edit, Style):
+        state.set("style", edit.style)
+    elif isinstance(edit, Preset):
+        spec = state.presets[edit.name]
+        _patch(state, spec.by_aspect.get(state.settings.aspect, spec.default))
+    elif isinstance(edit, OutOfScope):
+        state.out_of_scope.append(edit.topic)
+
+
+_FIRST = (AddLanguages, RemoveLanguages, OnlyLanguages, AspectEdit)
+
+
+def apply_edits(
+    edits: list[Edit],
+    settings: CaptionSettings,
+    tracks: dict[str, list[Cue]],
+    *,
+    rules: CueRules,
+    styles: dict[str, StylePreset],
+    presets: dict[str, PresetSpec],
+    translate: Translate | None = None,
+) -> Outcome:
+    """New settings and tracks after `edits`, with the list of real changes.
+
+    Language and aspect edits go first, so "bilingual" and "make it look
+    better" see the languages and frame the same sentence asked for.
+    """
+    state = _State(settings, tracks, rules, styles, presets, translate)
+    ordered = [e for e in edits if isinstance(e, _FIRST)] + [
+        e for e in edits if not isinstance(e, _FIRST)
+    ]
+    for edit in ordered:
+        _apply_one(state, edit)
+    return Outcome(
+        settings=state.settings,
+        tracks=state.tracks,
+        changes=state.changes,
+        out_of_scope=state.out_of_scope,
+        refused=state.refused,
+    )
