@@ -387,12 +387,10 @@ class CloudBackend(Backend):
         self._remember(lambda jobs: [j for j in jobs if j.id != render_id])
 
     def _submit(self, draft: Draft) -> PendingRender:
-        used = {j.id for j in self.conn.session().pending_renders}
-        now = time.time()
+        session = self.conn.session()
+        now = max(int(time.time()), session.last_render_at + 1)
         render_id = new_render_id(now)
-        while render_id in used:
-            now += 1
-            render_id = new_render_id(now)
+        self.conn.save_session(session.model_copy(update={"last_render_at": now}))
         job = PendingRender(id=render_id, submitted_at=now, draft_hash=draft_hash(draft))
         # Written down before the server hears of it: a run killed mid-submit still knows the id.
         self._remember(lambda jobs: [*jobs, job])

@@ -29,6 +29,8 @@ class SessionRecord(BaseModel):
     identity: str
     uploads: list[UploadedFile] = Field(default_factory=list)
     pending_renders: list[PendingRender] = Field(default_factory=list)
+    # Render ids are per second; two exports within one second must not share one.
+    last_render_at: int = 0
 
 
 class Sessions:
