@@ -42,7 +42,8 @@ def make_clip(
     tail_s: float = 1.0,
     pattern: str = "testsrc2",
 ) -> Path:
-    """Speech after `lead_s` of silence, over a moving test picture; H.264 + AAC MP4."""
+    """Speech after `lead_s` of silence over a lavfi picture (`pattern` may carry options)."""
+    sep = ":" if "=" in pattern else "="
     with tempfile.TemporaryDirectory() as tmp:
         wav = speak(text, Path(tmp) / "speech.wav", voice)
         with atomic.atomic_path(out) as part:
@@ -56,7 +57,7 @@ def make_clip(
                     "-f",
                     "lavfi",
                     "-i",
-                    f"{pattern}=size={size}:rate={rate}",
+                    f"{pattern}{sep}size={size}:rate={rate}",
                     "-i",
                     str(wav),
                     "-filter_complex",
