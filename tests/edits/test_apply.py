@@ -40,7 +40,9 @@ def _translated(language: str) -> list[Cue]:
 
 
 def _apply(
-    edits: list[Edit], settings: CaptionSettings | None = None, tracks: dict[str, list[Cue]] | None = None
+    edits: list[Edit],
+    settings: CaptionSettings | None = None,
+    tracks: dict[str, list[Cue]] | None = None,
 ) -> Outcome:
     local = config().local
     return apply_edits(
@@ -61,7 +63,9 @@ def test_a_setting_edit_reports_before_and_after() -> None:
 
 
 def test_an_edit_that_changes_nothing_reports_nothing() -> None:
-    outcome = _apply([Color(color="#FFE600")], settings=CaptionSettings(languages=["en"], color="#FFE600"))
+    outcome = _apply(
+        [Color(color="#FFE600")], settings=CaptionSettings(languages=["en"], color="#FFE600")
+    )
     assert outcome.changes == []
 
 

@@ -17,8 +17,8 @@ from skill_runtime.local.edits.models import (
     Highlight,
     MaxChars,
     OnlyLanguages,
-    OutOfScope,
     Outline,
+    OutOfScope,
     Position,
     Preset,
     RemoveLanguages,
@@ -139,7 +139,10 @@ CASES: list[tuple[str, list[Edit]]] = [
     ("bigger font, no highlight", [FontSize(scale=1.25), Highlight(enabled=False)]),
     ("remove the box and add an outline", [Box(enabled=False), Outline(enabled=True)]),
     ("不要高亮加描边", [Highlight(enabled=False), Outline(enabled=True)]),
-    ("for TikTok with a yellow highlight", [AspectEdit(aspect="9:16"), YELLOW, Highlight(enabled=True)]),
+    (
+        "for TikTok with a yellow highlight",
+        [AspectEdit(aspect="9:16"), YELLOW, Highlight(enabled=True)],
+    ),
     # outside captions
     ("add some background music", [OutOfScope(topic="music")]),
     ("add a title at the start", [OutOfScope(topic="titles")]),

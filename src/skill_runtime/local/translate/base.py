@@ -1,0 +1,43 @@
+"""What every translation provider receives and must give back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from ...config import config
+from .settings import ProviderName
+
+
+@dataclass(frozen=True)
+class Job:
+    """One track to translate: a text and a (start, end) per cue, in order."""
+
+    texts: list[str]
+    times: list[tuple[float, float]]
+    source: str
+    target: str
+    audio: Path | None = None
+    glossary: dict[str, str] = field(default_factory=dict)
+
+
+class Provider(Protocol):
+    """Returns exactly one translated text per input cue, in the same order."""
+
+    name: ProviderName
+
+    def supports(self, source: str, target: str, *, audio: Path | None) -> bool: ...
+
+    def translate(self, job: Job) -> list[str]: ...
+
+
+def names(job: Job) -> dict[str, str]:
+    """The pair as error templates want it: codes and English names."""
+    settings = config().translation
+    return {
+        "source": job.source,
+        "target": job.target,
+        "source_name": settings.name(job.source),
+        "target_name": settings.name(job.target),
+    }

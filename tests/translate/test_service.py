@@ -1,0 +1,120 @@
+"""translate_cues: provider choice, alignment guarantees, re-wrapping, clear errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from skill_runtime.captions import Cue, Word
+from skill_runtime.config import config
+from skill_runtime.errors import SkillError
+from skill_runtime.local.translate import translate_cues
+from skill_runtime.local.translate.base import Job
+from skill_runtime.local.translate.service import choose
+from skill_runtime.messages import render
+
+from .conftest import KEY
+from .fake_openai import FakeOpenAI, serve
+
+RULES = config().local.cues.with_overrides(max_chars_per_line=20)
+
+
+def _cues() -> list[Cue]:
+    return [
+        Cue(
+            start=0.5,
+            end=2.0,
+            lines=["hello world"],
+            words=[Word(text="hello", start=0.5, end=1.0)],
+        ),
+        Cue(start=2.2, end=5.0, lines=["a very long sentence and", "a very long sentence"]),
+        Cue(start=5.1, end=6.0, lines=["good morning"]),
+    ]
+
+
+@pytest.fixture
+def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    with serve() as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", KEY)
+        yield fake
+
+
+def _job(source: str, target: str, audio: Path | None = None) -> Job:
+    return Job(texts=["x"], times=[(0.0, 1.0)], source=source, target=target, audio=audio)
+
+
+def test_translated_cues_keep_count_order_and_timing(endpoint: FakeOpenAI) -> None:
+    out = translate_cues(_cues(), "en", "es", audio=None, rules=RULES)
+    assert [(c.start, c.end) for c in out] == [(c.start, c.end) for c in _cues()]
+    assert out[0].lines == ["hola mundo"]
+    assert out[2].lines == ["buenos días"]
+
+
+def test_translated_cues_are_rewrapped_to_the_line_rules(endpoint: FakeOpenAI) -> None:
+    long = translate_cues(_cues(), "en", "es", audio=None, rules=RULES)[1]
+    assert len(long.lines) == 2
+    assert all(len(line) <= 20 for line in long.lines)
+    assert " ".join(long.lines) == "un muy largo frase y un muy largo frase"
+
+
+def test_the_same_language_is_a_copy_with_no_provider_needed() -> None:
+    assert translate_cues(_cues(), "en", "en-US", audio=None, rules=RULES) == _cues()
+
+
+def test_with_no_translator_the_error_names_the_pair_and_how_to_enable_it() -> None:
+    with pytest.raises(SkillError) as caught:
+        translate_cues(_cues(), "en", "es", audio=None, rules=RULES)
+    assert caught.value.code == "translation_unavailable"
+    message = render("errors/translation_unavailable", **caught.value.context)
+    assert "English (en) → Spanish (es)" in message
+    assert "argospm install translate-en_es" in message
+    assert "OPENAI_BASE_URL and OPENAI_API_KEY" in message
+
+
+def test_whisper_is_offered_for_english_only() -> None:
+    with pytest.raises(SkillError) as caught:
+        translate_cues(_cues(), "de", "es", audio=Path("talk.mp4"), rules=RULES, provider="whisper")
+    message = render("errors/translation_unavailable", **caught.value.context)
+    assert "Whisper only translates into English" in message
+
+
+def test_automatic_choice_is_the_configured_endpoint_before_whisper(endpoint: FakeOpenAI) -> None:
+    names = [p.name for p in choose(_job("de", "en", audio=Path("talk.mp4")))]
+    assert names == ["openai", "whisper"]
+
+
+def test_automatic_choice_for_english_from_audio_is_whisper() -> None:
+    assert [p.name for p in choose(_job("de", "en", audio=Path("talk.mp4")))] == ["whisper"]
+
+
+def test_the_environment_can_pin_the_provider(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AI_SUBTITLES_TRANSLATOR", "whisper")
+    assert [p.name for p in choose(_job("de", "en", audio=Path("talk.mp4")))] == ["whisper"]
+
+
+def test_an_unknown_provider_is_a_usage_error() -> None:
+    with pytest.raises(SkillError) as caught:
+        choose(_job("en", "es"), provider="babelfish")
+    assert caught.value.code == "usage"
+
+
+def test_an_untranslated_answer_is_never_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serve(["echo"] * 3) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        with pytest.raises(SkillError) as caught:
+            translate_cues(_cues(), "en", "es", audio=None, rules=RULES)
+    assert caught.value.code == "translation_failed"
+    assert caught.value.context["reason"] == "untranslated"
+
+
+def test_a_glossary_file_named_in_the_environment_is_used(
+    endpoint: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text("NemoVideo: NemoVideo\n", encoding="utf-8")
+    monkeypatch.setenv("AI_SUBTITLES_GLOSSARY", str(glossary))
+    translate_cues(_cues(), "en", "es", audio=None, rules=RULES)
+    assert '"NemoVideo" → "NemoVideo"' in endpoint.requests[0].system
