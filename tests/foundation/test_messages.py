@@ -32,6 +32,9 @@ class Sample:
     def __getitem__(self, key: object) -> Sample:
         return Sample(self._text)
 
+    def __call__(self, *args: object, **kwargs: object) -> Sample:
+        return Sample(self._text)
+
     def __iter__(self) -> Any:
         return iter([Sample(self._text), Sample(self._text)])
 
