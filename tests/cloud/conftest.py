@@ -11,13 +11,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from emulator import Emulator, EmulatorState  # noqa: E402
-
-from skill_runtime.backends.base import Context  # noqa: E402
-from skill_runtime.backends.cloud import CloudBackend  # noqa: E402
-from skill_runtime.config import config  # noqa: E402
-from skill_runtime.progress import Progress  # noqa: E402
-from skill_runtime.store import Store  # noqa: E402
+from emulator import Emulator, EmulatorState
+from skill_runtime.backends.base import Context
+from skill_runtime.backends.cloud import CloudBackend
+from skill_runtime.config import config
+from skill_runtime.progress import Progress
+from skill_runtime.store import Store
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from emulator import Emulator, Fault
 
+from emulator import Emulator, Fault
 from skill_runtime.backends.cloud import CloudBackend
 from skill_runtime.cloud.sse import TextAssembler
 from skill_runtime.errors import SkillError

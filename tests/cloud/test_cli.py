@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from emulator import Emulator, Fault
 
 from .conftest import Harness

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from emulator import Emulator, Fault
 
+from emulator import Emulator, Fault
 from skill_runtime.cloud.auth import STORE_NAME, AuthRecord
 from skill_runtime.cloud.client import ApiClient, ApiFailure
 from skill_runtime.cloud.settings import check_url, effective
@@ -264,3 +264,17 @@ def test_environment_overrides_intervals_and_base() -> None:
         0.5,
         2.0,
     )
+
+
+def test_doctor_reports_a_reachable_service_as_optional(harness: Harness) -> None:
+    (check,) = harness.backend().doctor()
+    assert (check.ok, check.required) == (True, False)
+
+
+def test_doctor_reports_an_unreachable_service_without_failing_doctor(
+    harness: Harness, emulator: Emulator
+) -> None:
+    emulator.stop()
+    (check,) = harness.backend().doctor()
+    assert (check.ok, check.required) == (False, False)
+    assert "not reachable" in check.detail

@@ -6,8 +6,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from emulator import Emulator, Fault
 
+from emulator import Emulator, Fault
 from skill_runtime.errors import SkillError
 
 from .conftest import Harness

@@ -18,7 +18,14 @@ import httpx
 from ..cloud.changes import describe_changes
 from ..cloud.client import ApiFailure, parse
 from ..cloud.connection import Connection
-from ..cloud.models import ClaimToken, Credits, SessionState, UploadAnswer, UploadedFile
+from ..cloud.models import (
+    ClaimToken,
+    Credits,
+    RenderPoll,
+    SessionState,
+    UploadAnswer,
+    UploadedFile,
+)
 from ..cloud.render import (
     download,
     draft_hash,
@@ -31,6 +38,7 @@ from ..cloud.sessions import PendingRender, SessionRecord
 from ..cloud.settings import effective
 from ..cloud.sse import stream_chat
 from ..cloud.upload import MultipartBody, UploadMeter, check_files
+from ..config import Endpoints
 from ..draft import Draft, summarize
 from ..errors import SkillError
 from ..gui_phrases import translate_gui
@@ -86,7 +94,7 @@ class CloudBackend(Backend):
         return self._conn
 
     @property
-    def endpoints(self) -> Any:
+    def endpoints(self) -> Endpoints:
         return self.conn.settings.endpoints
 
     # Connection and accounts.
@@ -415,7 +423,7 @@ class CloudBackend(Backend):
         """Poll to the end and download; a job the server no longer knows is dropped."""
         settings = self.conn.settings
 
-        def poll() -> Any:
+        def poll() -> RenderPoll:
             return self.conn.run_plain(
                 lambda token: read_poll(
                     self.conn.client.call(
@@ -425,7 +433,7 @@ class CloudBackend(Backend):
             )
 
         try:
-            answer = wait_for(
+            url = wait_for(
                 poll,
                 render_id=job.id,
                 interval_s=settings.poll_interval_s,
@@ -442,11 +450,8 @@ class CloudBackend(Backend):
             if exc.code in ("render_cancelled", "cloud_render_failed"):
                 self._forget(job.id)
             raise
-        assert answer.url is not None
         dest = self.ctx.out_dir / f"{job.id}.mp4"
-        path = download(
-            self.conn.client, answer.url, self.conn.auth.token(), dest, self.ctx.progress
-        )
+        path = download(self.conn.client, url, self.conn.auth.token(), dest, self.ctx.progress)
         self._forget(job.id)
         return path
 

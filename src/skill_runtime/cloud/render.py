@@ -58,8 +58,8 @@ def wait_for(
     progress: Progress,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
-) -> RenderPoll:
-    """Poll until the job ends; a failure or cancellation elsewhere becomes its error."""
+) -> str:
+    """Poll until the job ends and give its download link; failure or cancellation raise."""
     deadline = clock() + timeout_s
     while True:
         answer = poll()
@@ -68,7 +68,7 @@ def wait_for(
             progress.finish()
             if not answer.url:
                 raise SkillError("server_error", detail="the finished render has no download link")
-            return answer
+            return answer.url
         if answer.status in FAILED:
             progress.finish()
             raise SkillError("cloud_render_failed", detail=short(answer.error or "no reason given"))
