@@ -22,6 +22,7 @@ from skill_runtime.local.edits.models import (
     Replace,
     Shift,
 )
+from skill_runtime.local.settings import CueRules
 
 
 def _cue(start: float, end: float, text: str) -> Cue:
@@ -39,6 +40,10 @@ def _translated(language: str) -> list[Cue]:
     return [_cue(c.start, c.end, f"[{language}] {c.text}") for c in _tracks()["en"]]
 
 
+def _rules(settings: CaptionSettings) -> CueRules:
+    return config().local.cues.with_overrides(max_chars_per_line=settings.max_chars)
+
+
 def _apply(
     edits: list[Edit],
     settings: CaptionSettings | None = None,
@@ -49,7 +54,7 @@ def _apply(
         edits,
         settings or CaptionSettings(languages=["en"]),
         tracks if tracks is not None else _tracks(),
-        rules=local.cues,
+        rules_for=_rules,
         styles=local.styles,
         presets=config().edits.presets,
         translate=_translated,
@@ -88,7 +93,7 @@ def test_adding_a_language_without_a_translator_is_refused() -> None:
         [AddLanguages(languages=["es"])],
         CaptionSettings(languages=["en"]),
         _tracks(),
-        rules=local.cues,
+        rules_for=_rules,
         styles=local.styles,
         presets={},
     )
@@ -96,13 +101,13 @@ def test_adding_a_language_without_a_translator_is_refused() -> None:
     assert outcome.settings.languages == ["en"]
 
 
-def test_removing_a_language_keeps_its_track_for_later() -> None:
+def test_removing_a_language_drops_it_and_its_track() -> None:
     settings = CaptionSettings(languages=["en", "es"], burn_languages=["en", "es"])
     tracks = {**_tracks(), "es": _translated("es")}
     outcome = _apply([RemoveLanguages(languages=["es"])], settings=settings, tracks=tracks)
     assert outcome.settings.languages == ["en"]
     assert outcome.settings.burn_languages == ["en"]
-    assert "es" in outcome.tracks
+    assert list(outcome.tracks) == ["en"]
 
 
 def test_the_last_language_cannot_be_removed() -> None:
@@ -167,3 +172,8 @@ def test_out_of_scope_requests_are_collected_not_applied() -> None:
     outcome = _apply([OutOfScope(topic="music")])
     assert outcome.out_of_scope == ["music"]
     assert outcome.changes == []
+
+
+def test_a_session_without_a_language_list_uses_its_tracks() -> None:
+    outcome = _apply([AddLanguages(languages=["es"])], settings=CaptionSettings())
+    assert outcome.settings.languages == ["en", "es"]

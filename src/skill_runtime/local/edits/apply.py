@@ -41,6 +41,8 @@ from .models import (
 from .settings import CaptionPatch, PresetSpec
 
 Translate = Callable[[str], list[Cue]]
+RulesFor = Callable[[CaptionSettings], CueRules]
+_REWRAP = {"max_chars", "aspect", "style"}
 
 
 class Change(BaseModel):
@@ -66,14 +68,16 @@ class _State:
         self,
         settings: CaptionSettings,
         tracks: dict[str, list[Cue]],
-        rules: CueRules,
+        rules_for: RulesFor,
         styles: dict[str, StylePreset],
         presets: dict[str, PresetSpec],
         translate: Translate | None,
     ) -> None:
         self.settings = settings.model_copy(deep=True)
         self.tracks = {k: [c.model_copy(deep=True) for c in v] for k, v in tracks.items()}
-        self.rules = rules
+        self.rules_for = rules_for
+        if not self.settings.languages:
+            self.settings.languages = list(self.tracks)
         self.styles = styles
         self.presets = presets
         self.translate = translate
@@ -87,8 +91,12 @@ class _State:
             setattr(self.settings, field, value)
             self.changes.append(Change(field=field, before=before, after=value))
 
+    @property
+    def rules(self) -> CueRules:
+        return self.rules_for(self.settings)
+
     def wrap(self, text: str, language: str) -> list[str]:
-        return wrap_text(text, self.rules, language, self.settings.max_chars)
+        return wrap_text(text, self.rules, language)
 
 
 def _font_base(state: _State) -> int:
@@ -114,11 +122,14 @@ def _add_languages(state: _State, languages: list[str]) -> None:
 
 
 def _remove_languages(state: _State, languages: list[str]) -> None:
-    """Tracks stay cached so adding a language back costs nothing; the last one stays."""
+    """Drop the languages and their tracks (export writes every track); the last one stays."""
     kept = [lang for lang in state.settings.languages if lang not in languages]
     if not kept:
         state.refused += [lang for lang in languages if lang in state.settings.languages]
         return
+    for language in languages:
+        if language in state.settings.languages:
+            state.tracks.pop(language, None)
     state.set("languages", kept)
     state.set("burn_languages", [lang for lang in state.settings.burn_languages if lang in kept])
 
@@ -184,8 +195,6 @@ def _rewrap(state: _State) -> None:
 def _patch(state: _State, patch: CaptionPatch) -> None:
     for field, value in patch.model_dump(exclude_none=True).items():
         state.set(field, value)
-    if patch.max_chars is not None:
-        _rewrap(state)
 
 
 def _apply_one(state: _State, edit: Edit) -> None:
@@ -222,7 +231,6 @@ def _apply_one(state: _State, edit: Edit) -> None:
         _replace(state, edit.old, edit.new)
     elif isinstance(edit, MaxChars):
         state.set("max_chars", edit.chars)
-        _rewrap(state)
     elif isinstance(edit, Style):
         state.set("style", edit.style)
     elif isinstance(edit, Preset):
@@ -240,7 +248,7 @@ def apply_edits(
     settings: CaptionSettings,
     tracks: dict[str, list[Cue]],
     *,
-    rules: CueRules,
+    rules_for: RulesFor,
     styles: dict[str, StylePreset],
     presets: dict[str, PresetSpec],
     translate: Translate | None = None,
@@ -248,14 +256,18 @@ def apply_edits(
     """New settings and tracks after `edits`, with the list of real changes.
 
     Language and aspect edits go first, so "bilingual" and "make it look
-    better" see the languages and frame the same sentence asked for.
+    better" see the languages and frame the same sentence asked for. Lines are
+    re-wrapped when the line limit, frame or style changed, by `rules_for`
+    applied to the new settings.
     """
-    state = _State(settings, tracks, rules, styles, presets, translate)
+    state = _State(settings, tracks, rules_for, styles, presets, translate)
     ordered = [e for e in edits if isinstance(e, _FIRST)] + [
         e for e in edits if not isinstance(e, _FIRST)
     ]
     for edit in ordered:
         _apply_one(state, edit)
+    if any(change.field in _REWRAP for change in state.changes):
+        _rewrap(state)
     return Outcome(
         settings=state.settings,
         tracks=state.tracks,
