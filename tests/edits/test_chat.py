@@ -1,0 +1,147 @@
+"""respond(): the local chat action on a saved session (no speech model needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from skill_runtime.backends.base import CaptionRequest, Context
+from skill_runtime.backends.local import LocalBackend
+from skill_runtime.captions import Cue
+from skill_runtime.config import config
+from skill_runtime.errors import SkillError
+from skill_runtime.local.chat import respond
+from skill_runtime.local.probe import probe
+from skill_runtime.local.sample import make_clip
+from skill_runtime.local.session import LocalSession
+from skill_runtime.messages import render
+from skill_runtime.progress import Progress
+from skill_runtime.results import Result
+from skill_runtime.store import Store
+from translate.fake_openai import serve
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_clip(
+        tmp_path_factory.mktemp("chat") / "talk.mp4",
+        "Hello.",
+        size="160x90",
+        lead_s=0.1,
+        tail_s=0.1,
+    )
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> LocalBackend:
+    ctx = Context(
+        config=config(),
+        store=Store(tmp_path / "home"),
+        out_dir=tmp_path / "out",
+        progress=Progress(quiet=True),
+        version="test",
+        platform="test",
+    )
+    return LocalBackend(ctx)
+
+
+@pytest.fixture
+def captioned(backend: LocalBackend, clip: Path) -> LocalBackend:
+    session = LocalSession(media=[probe(clip, config().local.media_extensions)])
+    session.source_language = "en"
+    session.tracks = {"en": [Cue(start=0.1, end=0.9, lines=["hello world"])]}
+    session.settings.languages = ["en"]
+    backend.save_session(session)
+    return backend
+
+
+@pytest.fixture
+def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in ("AI_SUBTITLES_TRANSLATOR", "AI_SUBTITLES_GLOSSARY"):
+        monkeypatch.delenv(name, raising=False)
+    with serve() as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-chat-0123456789")
+        yield
+
+
+def _say(backend: LocalBackend, text: str) -> str:
+    result = respond(backend, text)
+    return render(result.template, **result.context)
+
+
+def test_without_an_upload_the_user_is_asked_for_a_file(backend: LocalBackend) -> None:
+    with pytest.raises(SkillError) as caught:
+        respond(backend, "make them yellow")
+    assert caught.value.code == "no_upload"
+
+
+def test_an_edit_is_saved_and_answered_with_the_change(captioned: LocalBackend) -> None:
+    answer = _say(captioned, "make them yellow and move them to the top")
+    assert "Colour: default → #FFE600" in answer and "Position: bottom → top" in answer
+    settings = captioned.load_session().settings
+    assert (settings.color, settings.position) == ("#FFE600", "top")
+
+
+def test_adding_a_language_translates_a_new_track(captioned: LocalBackend, endpoint: None) -> None:
+    answer = _say(captioned, "add Spanish")
+    assert "Languages: English → English, Spanish" in answer
+    assert captioned.load_session().tracks["es"][0].lines == ["hola mundo"]
+
+
+def test_a_failed_translation_changes_nothing(
+    captioned: LocalBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "AI_SUBTITLES_TRANSLATOR"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(SkillError) as caught:
+        respond(captioned, "make them yellow and add Spanish")
+    assert caught.value.code == "translation_unavailable"
+    session = captioned.load_session()
+    assert session.settings.color is None and list(session.tracks) == ["en"]
+
+
+def test_something_outside_captions_points_to_the_cloud_backend(captioned: LocalBackend) -> None:
+    answer = _say(captioned, "add some background music")
+    assert "Local mode does captions only" in answer and "--backend cloud" in answer
+
+
+def test_an_unrecognised_sentence_lists_what_local_mode_can_do(captioned: LocalBackend) -> None:
+    answer = _say(captioned, "what a lovely day")
+    assert "I found no caption change" in answer and "make it look better" in answer
+
+
+def test_style_edits_before_any_captions_say_to_caption_first(
+    backend: LocalBackend, clip: Path
+) -> None:
+    backend.save_session(LocalSession(media=[probe(clip, config().local.media_extensions)]))
+    with pytest.raises(SkillError) as caught:
+        respond(backend, "make them yellow")
+    assert caught.value.code == "no_captions"
+
+
+def test_the_last_language_is_kept(captioned: LocalBackend) -> None:
+    answer = _say(captioned, "remove English")
+    assert "English stayed" in answer
+
+
+def test_a_first_request_captions_in_the_named_languages_with_its_settings(
+    backend: LocalBackend, clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend.save_session(LocalSession(media=[probe(clip, config().local.media_extensions)]))
+    seen: list[tuple[CaptionRequest, LocalSession]] = []
+
+    def caption(request: CaptionRequest) -> Result:
+        seen.append((request, backend.load_session()))
+        return Result(action="caption", template="local/credits")
+
+    monkeypatch.setattr(backend, "caption", caption)
+    result = respond(backend, "中英双语字幕，竖屏，黄色")
+    ((request, session),) = seen
+    assert result.action == "sse"
+    assert request.aspect == "9:16"
+    assert session.settings.languages == ["zh", "en"]
+    assert session.settings.burn_languages == ["zh", "en"]
+    assert session.settings.color == "#FFE600"
