@@ -51,6 +51,7 @@ def _globals() -> argparse.ArgumentParser:
     g.add_argument(
         "--model", default=s, help="Whisper model: tiny|base|small|medium|large-v3|turbo|PATH"
     )
+    g.add_argument("--language", default=s, help="spoken language, e.g. en (default: detect)")
     g.add_argument("--quiet", action="store_true", default=s, help="no progress on stderr")
     return g
 
@@ -92,7 +93,6 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--cancel", action="store_true", help="cancel the running export")
     c = cmd("caption", "caption a video file end to end")
     c.add_argument("path", type=Path)
-    c.add_argument("--language", help="spoken language (default: detect)")
     c.add_argument("--languages", help="caption languages, comma-separated, e.g. en,es")
     mode = c.add_mutually_exclusive_group()
     mode.add_argument(
@@ -127,7 +127,7 @@ def _caption_request(args: argparse.Namespace) -> CaptionRequest:
     return CaptionRequest(
         path=args.path,
         languages=languages,
-        source_language=args.language,
+        source_language=getattr(args, "language", None),
         burn=args.burn,
         aspect=args.aspect,
         fit=args.fit,
@@ -243,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = 1
         return _fail(exc.code, exc.context, as_json, status)
     except KeyboardInterrupt:
-        return _fail("interrupted", {}, as_json, 130)
+        return _fail("interrupted", {}, as_json, config().exit_status("interrupted"))
     except Exception:
         if os.environ.get("AI_SUBTITLES_DEBUG"):
             raise

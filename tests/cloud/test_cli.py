@@ -128,6 +128,7 @@ def test_interrupted_export_resumes(cli: Cli, emulator: Emulator, video: Path) -
     out, err = proc.communicate(timeout=30)
     cli.assert_no_token(out + err)
     assert proc.returncode == 130
+    assert "ai-subtitles export --resume" in err
     emulator.state.polls_to_complete = 1
     done = cli("export", "--resume")
     assert done.returncode == 0, done.stderr

@@ -350,7 +350,11 @@ class CloudBackend(Backend):
                 return self._cancel(session)
             return self._export(session, resume)
 
-        return self._guard(run)
+        try:
+            return self._guard(run)
+        except KeyboardInterrupt:
+            # The render id is already stored, so the job is not orphaned.
+            raise SkillError("interrupted", resumable=True) from None
 
     def _export(self, session: SessionRecord, resume: bool) -> Result:
         finished: list[MediaFile] = []
