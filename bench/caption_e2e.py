@@ -1,0 +1,201 @@
+"""Caption a 3-minute 1080p talking-style clip end to end and compare with the bare parts.
+
+Usage: python bench/caption_e2e.py [WORKDIR]
+
+Prints, from one run: end-to-end wall time, bare faster-whisper time, bare
+ffmpeg re-encode time at the same settings, their ratio (goal <= 1.10), the
+ASR real-time factor (goal <= 0.10 with base int8 on 2 cores), the soft-subtitle
+export time (goal <= 5 s, no re-encode) and peak RSS (goal < 1.5 GB).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from skill_runtime.backends.base import CaptionRequest, Context
+from skill_runtime.backends.local import LocalBackend
+from skill_runtime.config import config
+from skill_runtime.local.asr import models
+from skill_runtime.local.render.ffmpeg import locate
+from skill_runtime.local.render.layout import scale_filter
+from skill_runtime.local.sample import make_clip
+from skill_runtime.progress import Progress
+from skill_runtime.store import Store
+
+SENTENCES = [
+    "Welcome back to the channel, today we are talking about how to make videos people can follow.",
+    "The first thing to know is that most viewers watch with the sound off, especially on phones.",
+    "That is why captions matter so much, and why they need to be short and well timed.",
+    "A good caption line holds about forty characters, and a cue shows for a few seconds at most.",
+    "If the text moves too fast, people stop reading and simply scroll away to something else.",
+    "Now let me show you the three settings I change on every single project I edit.",
+    "First, the font size, which should be large enough to read on a small screen.",
+    "Second, the position, which must stay clear of the buttons that the app draws on top.",
+    "Third, the timing, which should follow the speech closely without flickering on and off.",
+]
+DURATION_S = 180.0
+
+
+def talking_clip(folder: Path) -> Path:
+    """About three minutes of speech over a moving 1080p test picture."""
+    words_needed = int(DURATION_S * 3.05)
+    text, k = [], 0
+    while sum(len(s.split()) for s in text) < words_needed:
+        text.append(SENTENCES[k % len(SENTENCES)])
+        k += 1
+    return make_clip(
+        folder / "talk 1080p.mp4", " ".join(text), size="1920x1080", rate=25, tail_s=1.0
+    )
+
+
+def peak_rss_mb() -> tuple[float, float]:
+    """(this process, largest child) peak resident set, in MB (Linux reports KB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, child
+
+
+def _instrument() -> dict[str, float]:
+    """Time the recognition and the encode inside the end-to-end run, so the printed
+    overhead is the pipeline's own and not other load on a shared machine."""
+    from skill_runtime.local import job
+
+    spent: dict[str, float] = {"asr": 0.0, "burn": 0.0}
+
+    def timed(name: str, fn: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - t0
+
+        return wrapper
+
+    job.transcribe = timed("asr", job.transcribe)  # type: ignore[assignment]
+    job.burn = timed("burn", job.burn)  # type: ignore[assignment]
+    return spent
+
+
+def main() -> int:
+    work = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="caption-bench-"))
+    )
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("AI_SUBTITLES_HOME", str(work / "home"))
+    cfg = config()
+    local = cfg.local
+    clip = work / "talk 1080p.mp4"
+    if not clip.exists():
+        print("making the 3-minute clip...", file=sys.stderr)
+        talking_clip(work)
+    models.resolve_model(local.model, None)  # assemble the offline model outside the timings
+
+    ctx = Context(
+        config=cfg,
+        store=Store(work / "home" / "bench-store"),
+        out_dir=work / "out",
+        progress=Progress(quiet=True),
+        version="bench",
+        platform="bench",
+    )
+    backend = LocalBackend(ctx)
+    stages = _instrument()
+    models._load.cache_clear()
+    t0 = time.perf_counter()
+    result = backend.caption(CaptionRequest(path=clip, burn=True, aspect="16:9"))
+    e2e = time.perf_counter() - t0
+    duration = backend.load_session().current.duration  # type: ignore[union-attr]
+
+    session = backend.load_session()
+    session.settings = session.settings.model_copy(update={"burn": False, "aspect": "source"})
+    t0 = time.perf_counter()
+    backend.render(session)
+    soft = time.perf_counter() - t0
+
+    from faster_whisper import WhisperModel
+
+    rec, mset = local.recognition, local.model
+    t0 = time.perf_counter()
+    model = WhisperModel(
+        models.resolve_model(mset, None),
+        device="auto",
+        compute_type=mset.compute_type,
+        cpu_threads=os.cpu_count() or 0,
+    )
+    segments, _ = model.transcribe(
+        str(clip),
+        beam_size=mset.beam_size,
+        vad_filter=True,
+        word_timestamps=True,
+        condition_on_previous_text=False,
+        vad_parameters={"min_silence_duration_ms": rec.vad_min_silence_ms},
+    )
+    n_words = sum(len(s.words or []) for s in segments)
+    asr = time.perf_counter() - t0
+
+    shape = local.shapes["16:9"]
+    v = local.video
+    t0 = time.perf_counter()
+    subprocess.run(
+        [
+            locate().exe,
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(clip),
+            "-vf",
+            scale_filter(shape, "pad") + ",format=yuv420p",
+            "-c:v",
+            "libx264",
+            "-preset",
+            v.preset,
+            "-crf",
+            str(v.crf),
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            v.audio_bitrate,
+            "-movflags",
+            "+faststart",
+            str(work / "bare.mp4"),
+        ],
+        check=True,
+    )
+    encode = time.perf_counter() - t0
+    own, child = peak_rss_mb()
+
+    cues = sum(len(c) for c in backend.load_session().tracks.values())
+    print(
+        f"clip: {clip.name}, {duration:.1f} s, 1920x1080; {cues} cues, {n_words} words (bare ASR)"
+    )
+    print(f"outputs: {', '.join(m.path.name for m in result.media)}")
+    print(f"end-to-end caption (burn-in, 1080p): {e2e:7.1f} s")
+    print(f"bare faster-whisper transcription:   {asr:7.1f} s")
+    print(f"bare ffmpeg re-encode (same flags):  {encode:7.1f} s")
+    print(f"ratio e2e / (ASR + encode):          {e2e / (asr + encode):7.3f}   (goal <= 1.10)")
+    print(f"ASR real-time factor:                {asr / duration:7.3f}   (goal <= 0.10)")
+    inner = stages["asr"] + stages["burn"]
+    print(
+        f"  inside e2e: recognition {stages['asr']:.1f} s + burn/encode {stages['burn']:.1f} s; "
+        f"everything else {e2e - inner:.1f} s (ratio to those two: {e2e / inner:.3f})"
+    )
+    print(f"load average now: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    print(f"soft-subtitle export:                {soft:7.2f} s (goal <= 5 s)")
+    print(f"peak RSS: python {own:.0f} MB, largest ffmpeg child {child:.0f} MB (goal < 1536 MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
