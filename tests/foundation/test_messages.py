@@ -67,9 +67,15 @@ class Sample:
 
 
 def _variables(name: str) -> set[str]:
+    """The template's free variables, and those of the templates it includes."""
     env = environment()
     source = env.loader.get_source(env, f"{name}.j2")[0]  # type: ignore[union-attr]
-    return meta.find_undeclared_variables(env.parse(source))
+    tree = env.parse(source)
+    found = set(meta.find_undeclared_variables(tree))
+    for included in meta.find_referenced_templates(tree):
+        if included:
+            found |= _variables(included.removesuffix(".j2"))
+    return found
 
 
 def _context(name: str, text: str) -> dict[str, Any]:
