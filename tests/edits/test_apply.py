@@ -162,6 +162,15 @@ def test_max_chars_rewraps_every_cue_to_the_new_limit() -> None:
     assert outcome.tracks["en"][0].lines == ["the colour", "of teh sky"]
 
 
+def test_a_tighter_limit_splits_cues_that_no_longer_fit_in_two_lines() -> None:
+    long = "we walked along the river until the lights of the town came on"
+    outcome = _apply([MaxChars(chars=14)], tracks={"en": [_cue(0.0, 6.0, long)]})
+    cues = outcome.tracks["en"]
+    assert len(cues) > 1
+    assert all(len(cue.lines) <= 2 for cue in cues)
+    assert " ".join(" ".join(cue.lines) for cue in cues) == long
+
+
 @pytest.mark.parametrize(("aspect", "style"), [("source", "clean"), ("9:16", "vertical-bold")])
 def test_look_better_preset_depends_on_the_frame(aspect: str, style: str) -> None:
     outcome = _apply([AspectEdit(aspect=aspect), Preset(name="better")])  # type: ignore[arg-type]

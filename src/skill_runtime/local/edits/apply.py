@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from ... import keywords
 from ...captions import CaptionSettings, Cue
+from ..cues.refit import refit_cues
 from ..cues.text import join, wrap_text
 from ..settings import CueRules, StylePreset
 from .models import (
@@ -42,7 +43,7 @@ from .settings import CaptionPatch, PresetSpec
 
 Translate = Callable[[str], list[Cue]]
 RulesFor = Callable[[CaptionSettings], CueRules]
-_REWRAP = {"max_chars", "aspect", "style"}
+_REWRAP = {"max_chars", "aspect", "style", "replace"}
 
 
 class Change(BaseModel):
@@ -188,8 +189,7 @@ def _replace(state: _State, old: str, new: str) -> None:
 
 def _rewrap(state: _State) -> None:
     for language, cues in state.tracks.items():
-        for cue in cues:
-            cue.lines = state.wrap(join(cue.lines, language, state.rules), language)
+        state.tracks[language] = refit_cues(cues, language, state.rules)
 
 
 def _patch(state: _State, patch: CaptionPatch) -> None:

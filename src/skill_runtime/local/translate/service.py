@@ -16,6 +16,7 @@ import yaml
 from ...captions import Cue
 from ...config import config
 from ...errors import SkillError
+from ..cues.refit import refit_cues
 from ..cues.text import join, primary_language, wrap_text
 from ..settings import CueRules
 from .argos import ArgosProvider
@@ -126,9 +127,15 @@ def translate_cues(
                 raise
             failure = error
             continue
-        return [
-            Cue(start=c.start, end=c.end, lines=wrap_text(text, rules, target))
-            for c, text in zip(cues, texts, strict=True)
-        ]
+        # A translation longer than its source may need more than one cue to stay
+        # within the line limit; refit splits it there.
+        return refit_cues(
+            [
+                Cue(start=c.start, end=c.end, lines=wrap_text(text, rules, target))
+                for c, text in zip(cues, texts, strict=True)
+            ],
+            target,
+            rules,
+        )
     assert failure is not None
     raise failure

@@ -1,0 +1,52 @@
+"""Re-wrap existing cues to new limits, splitting any that no longer fit.
+
+A narrower frame, a smaller line limit or a longer translation can leave a
+cue with more lines than the rules allow; re-wrapping alone would show three
+or four lines. Such a cue is cut at line boundaries into cues of at most
+`max_lines` lines, its time shared by text width, with the minimum gap kept.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ...captions import Cue
+from ..settings import CueRules
+from .text import display_width, join, wrap_text
+
+
+def _pieces(lines: list[str], rules: CueRules) -> list[list[str]]:
+    step = rules.max_lines
+    return [lines[i : i + step] for i in range(0, len(lines), step)]
+
+
+def _split(
+    cue: Cue, lines: list[str], language: str, rules: CueRules, max_chars: int | None
+) -> list[Cue]:
+    groups = [
+        wrap_text(join(g, language, rules), rules, language, max_chars)
+        for g in _pieces(lines, rules)
+    ]
+    widths = [sum(display_width(line) for line in g) for g in groups]
+    gap = math.ceil(rules.min_gap_frames / rules.default_fps * 1000) / 1000
+    usable = max(cue.end - cue.start - gap * (len(groups) - 1), 0.001 * len(groups))
+    out: list[Cue] = []
+    start = cue.start
+    for k, (group, width) in enumerate(zip(groups, widths, strict=True)):
+        end = cue.end if k == len(groups) - 1 else start + usable * width / sum(widths)
+        out.append(Cue(start=round(start, 3), end=round(end, 3), lines=group))
+        start = end + gap
+    return out
+
+
+def refit_cues(
+    cues: list[Cue], language: str, rules: CueRules, max_chars: int | None = None
+) -> list[Cue]:
+    out: list[Cue] = []
+    for cue in cues:
+        lines = wrap_text(join(cue.lines, language, rules), rules, language, max_chars)
+        if len(lines) <= rules.max_lines:
+            out.append(cue.model_copy(update={"lines": lines}))
+        else:
+            out.extend(_split(cue, lines, language, rules, max_chars))
+    return out
