@@ -34,12 +34,24 @@ class MediaInfo(BaseModel):
     video_codec: str = ""
     audio_codec: str = ""
     audio_offset_s: float = 0.0
+    rotation: int = 0
 
 
 def _looks_like_media(path: Path) -> bool:
     with path.open("rb") as fh:
         head = fh.read(16)
     return head[4:8] == b"ftyp" or head.startswith(_SIGNATURES)
+
+
+def _rotation(container: av.container.InputContainer) -> int:
+    """The display rotation of the first frame (0 when it cannot be read)."""
+    try:
+        frame = next(container.decode(video=0))
+    except (av.FFmpegError, StopIteration):
+        return 0
+    finally:
+        container.seek(0)
+    return int(frame.rotation or 0) % 360
 
 
 def check_path(path: Path, extensions: list[str]) -> Path:
@@ -82,6 +94,11 @@ def probe(path: Path, extensions: list[str]) -> MediaInfo:
             info.video_codec = video.codec_context.name
             if not info.width or not info.height:
                 raise SkillError("corrupt_media", path=str(path), detail="video stream has no size")
+            info.rotation = _rotation(container)
+            if info.rotation % 180:
+                # Phones store portrait video sideways; ffmpeg turns it upright when
+                # decoding, so every size decision must use the upright frame.
+                info.width, info.height = info.height, info.width
         if audio is not None:
             info.audio_codec = audio.codec_context.name
             if audio.start_time is not None and audio.time_base is not None:
