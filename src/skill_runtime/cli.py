@@ -25,7 +25,7 @@ from .manifest import manifest
 from .messages import redact, render
 from .platform import detect_platform
 from .progress import Progress
-from .results import Result
+from .results import MediaFile, Result
 from .router import route
 from .store import Store, home
 
@@ -220,11 +220,28 @@ def _log_crash() -> None:
         atomic.write_text(home() / "last-error.txt", redact(traceback.format_exc()), mode=0o600)
 
 
-def _fail(code: str, context: dict[str, Any], as_json: bool, status: int) -> int:
+def _media_json(media: list[MediaFile]) -> list[dict[str, Any]]:
+    return [m.model_dump(mode="json") | {"path": str(m.path.resolve())} for m in media]
+
+
+def _fail(
+    code: str,
+    context: dict[str, Any],
+    as_json: bool,
+    status: int,
+    media: list[MediaFile] | None = None,
+) -> int:
     message = render(f"errors/{code}", **context)
     print(message, file=sys.stderr)
+    media = media or []
     if as_json:
-        print(json.dumps({"ok": False, "error": code, "message": message}, ensure_ascii=False))
+        payload = {"ok": False, "error": code, "message": message}
+        if media:
+            payload["media"] = _media_json(media)
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        for item in media:
+            print(f"MEDIA: {item.path.resolve()}")
     return status
 
 
@@ -241,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = config().exit_status(exc.code)
         except SkillError:
             status = 1
-        return _fail(exc.code, exc.context, as_json, status)
+        return _fail(exc.code, exc.context, as_json, status, exc.media)
     except KeyboardInterrupt:
         return _fail("interrupted", {}, as_json, config().exit_status("interrupted"))
     except Exception:

@@ -35,6 +35,10 @@ ROUTES = [
     ("upload this and add subtitles", 1, ["upload", "sse"]),
     ("add captions and export", 0, ["sse", "export"]),
     ("上传并导出", 0, ["upload", "export"]),
+    ("export at 720p", 0, ["sse", "export"]),
+    ("export it for TikTok", 0, ["sse", "export"]),
+    ("导出竖屏版本", 0, ["sse", "export"]),
+    ("download the 1080p version", 0, ["sse", "export"]),
 ]
 
 

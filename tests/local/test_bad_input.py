@@ -128,6 +128,10 @@ def test_audio_only_writes_subtitles_and_asks_for_video(
     written = sorted(p.name for p in out.iterdir())
     assert written == [f"voice note.en.{ext}" for ext in ("ass", "json", "srt", "vtt")]
     assert not list(out.glob("*.mp4"))
+    media = [
+        line.removeprefix("MEDIA: ") for line in text.splitlines() if line.startswith("MEDIA: ")
+    ]
+    assert sorted(Path(m).name for m in media) == written
 
 
 @pytest.mark.slow

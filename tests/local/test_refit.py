@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,7 +32,7 @@ def test_a_cue_too_long_for_two_lines_is_split_within_its_time(max_chars: int) -
     assert " ".join(" ".join(c.lines) for c in out) == LONG
     assert out[0].start == 10.0 and out[-1].end == 16.0
     gap = RULES.min_gap_frames / RULES.default_fps
-    assert all(b.start - a.end >= gap - 1e-6 for a, b in zip(out, out[1:], strict=False))
+    assert all(b.start - a.end >= gap - 1e-6 for a, b in itertools.pairwise(out))
 
 
 @settings(max_examples=60, deadline=None)

@@ -147,7 +147,7 @@ def render_outputs(session: LocalSession, ctx: Context, *, video: bool = True) -
     if not video:
         return media
     if not info.has_video:
-        raise SkillError("needs_video", path=str(info.path), files=[str(m.path) for m in media])
+        raise SkillError("needs_video", path=str(info.path)).with_media(media)
     media.extend(_render_video(session, ctx, info, shape, look, soft_tracks))
     return media
 
