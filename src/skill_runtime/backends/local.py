@@ -6,14 +6,14 @@ the session, turns outcomes into Results and answers the other actions.
 
 from __future__ import annotations
 
-import importlib
-import sys
 from pathlib import Path
 from typing import ClassVar
 
+from ..draft import summarize
 from ..errors import SkillError
 from ..local import job
 from ..local.asr.models import requested, resolve_model
+from ..local.chat import respond
 from ..local.probe import probe
 from ..local.render.ffmpeg import locate
 from ..local.render.fonts import font_files
@@ -91,15 +91,9 @@ class LocalBackend(Backend):
         )
 
     def chat(self, text: str) -> Result:
-        # The chat interpreter is its own package; imported by name so this
-        # backend loads (and type-checks) without it.
-        respond = importlib.import_module("skill_runtime.local.chat").respond
-        result: Result = respond(self, text)
-        return result
+        return respond(self, text)
 
     def state(self) -> Result:
-        from ..draft import summarize
-
         session = self.load_session()
         return Result(
             action="state",
@@ -149,13 +143,7 @@ class LocalBackend(Backend):
 
     def doctor(self) -> list[Check]:
         settings = self.ctx.config.local
-        checks = [
-            Check(
-                name="Python",
-                ok=sys.version_info >= (3, 10),
-                detail=".".join(map(str, sys.version_info[:3])),
-            )
-        ]
+        checks: list[Check] = []
         try:
             ffmpeg = locate()
             checks.append(

@@ -25,7 +25,9 @@ def font_files(settings: FontSettings) -> list[Path]:
         if spec is None or not spec.submodule_search_locations:
             continue
         root = Path(next(iter(spec.submodule_search_locations)))
-        files.extend(sorted(p for p in root.rglob("*") if p.suffix.lower() in _FONT_SUFFIXES))
+        found = (p for p in root.rglob("*") if p.suffix.lower() in _FONT_SUFFIXES)
+        # Upright faces first: the first file is the one doctor names as the caption font.
+        files.extend(sorted(found, key=lambda p: ("italic" in p.name.lower(), p.name)))
     return files
 
 
