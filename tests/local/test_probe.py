@@ -9,13 +9,14 @@ import pytest
 
 from skill_runtime.config import config
 from skill_runtime.local.probe import probe
+from skill_runtime.local.render.ffmpeg import locate
 
 
 def _clip(path: Path, rotate: int | None) -> Path:
     """A landscape recording; with `rotate`, tagged the way phones tag portrait video."""
     plain = path.with_name("plain.mp4")
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=10",
+        [locate().exe, "-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=10",
          "-f", "lavfi", "-i", "sine=frequency=440", "-t", "1", "-c:v", "libx264",
          "-c:a", "aac", "-y", str(plain)],
         check=True,
@@ -24,7 +25,7 @@ def _clip(path: Path, rotate: int | None) -> Path:
         return plain
     # The display matrix is written on a stream copy (as a phone's muxer does).
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(plain), "-c", "copy",
+        [locate().exe, "-v", "error", "-i", str(plain), "-c", "copy",
          "-metadata:s:v:0", f"rotate={rotate}", "-y", str(path)],
         check=True,
     )  # fmt: skip
