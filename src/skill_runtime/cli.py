@@ -150,9 +150,10 @@ def _doctor(ctx: Context) -> Result:
     ok = all(c.ok for c in checks if c.required)
     return Result(
         action="doctor",
+        ok=ok,
         template="doctor",
         context={"checks": checks, "ok": ok},
-        data={"ok": ok, "checks": [c.model_dump() for c in checks]},
+        data={"checks": [c.model_dump() for c in checks]},
     )
 
 
@@ -204,7 +205,8 @@ def _emit(results: list[Result], as_json: bool) -> None:
             }
             for r, text in rendered
         ]
-        payload = {"ok": True, **items[0]} if len(items) == 1 else {"ok": True, "results": items}
+        ok = all(r.ok for r in results)
+        payload = {"ok": ok, **items[0]} if len(items) == 1 else {"ok": ok, "results": items}
         print(redact(json.dumps(payload, ensure_ascii=False, default=str)))
         return
     for r, text in rendered:
@@ -251,8 +253,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         cfg = config()
         args = build_parser().parse_args(argv)
-        _emit(_run(args, cfg), as_json)
-        return 0
+        results = _run(args, cfg)
+        _emit(results, as_json)
+        return 0 if all(r.ok for r in results) else cfg.exit_codes["unavailable"]
     except SkillError as exc:
         try:
             status = config().exit_status(exc.code)

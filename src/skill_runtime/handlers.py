@@ -22,22 +22,27 @@ def urls_in(text: str) -> list[str]:
     return _URL.findall(text)
 
 
-def run_action(action: Action, backend: Backend, text: str, files: list[Path]) -> Result:
+def run_action(
+    action: Action, backend: Backend, text: str, files: list[Path], config: SkillConfig
+) -> Result:
+    """Actions listed in skill.yaml's `skip_sse` call their endpoint; the rest go to chat."""
+    if action not in config.skip_sse:
+        return backend.chat(text)
     if action == "upload":
         urls = urls_in(text)
         if not files and not urls:
             raise SkillError("no_upload")
         return backend.upload(files, urls)
-    if action == "sse":
-        return backend.chat(text)
     if action == "state":
         return backend.state()
     if action == "credits":
         return backend.credits()
-    return backend.export()
+    if action == "export":
+        return backend.export()
+    return backend.chat(text)
 
 
 def say(text: str, files: list[Path], backend: Backend, config: SkillConfig) -> list[Result]:
     """Route the sentence, then run each action it asks for, in the table's order."""
     decision = route(text, config, attachments=len(files) + len(urls_in(text)))
-    return [run_action(action, backend, text, files) for action in decision.actions]
+    return [run_action(action, backend, text, files, config) for action in decision.actions]

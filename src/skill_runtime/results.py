@@ -18,10 +18,15 @@ class MediaFile(BaseModel):
 
 
 class Result(BaseModel):
-    """One action's outcome. `template` names a file under prompts/."""
+    """One action's outcome. `template` names a file under prompts/.
+
+    `ok` is False for an answer that is not an error but means "cannot work
+    yet" (doctor finding a missing part): the CLI then exits non-zero.
+    """
 
     action: str
     template: str
+    ok: bool = True
     context: dict[str, Any] = Field(default_factory=dict)
     media: list[MediaFile] = Field(default_factory=list)
     data: dict[str, Any] = Field(default_factory=dict)

@@ -109,3 +109,24 @@ def test_media_lines_carry_absolute_paths(
     assert cli.main(["state"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == f"MEDIA: {tmp_path / 'clip.en.srt'}"
+
+
+def test_doctor_exits_non_zero_when_the_main_job_cannot_run(tmp_path: Path) -> None:
+    env = os.environ | {
+        "AI_SUBTITLES_MODEL": str(tmp_path / "no-such-model"),
+        "NEMO_API_BASE": "http://127.0.0.1:9",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "skill_runtime", "--json", "doctor"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 4
+    payload = json.loads(done.stdout)
+    assert payload["ok"] is False
+    failed = [c["name"] for c in payload["checks"] if c["required"] and not c["ok"]]
+    assert failed == ["speech model (" + str(tmp_path / "no-such-model") + ")"]
+    cloud = next(c for c in payload["checks"] if c["name"] == "cloud API")
+    assert cloud["required"] is False

@@ -31,6 +31,13 @@ def assert_rules(
             assert duration >= rules.min_duration_s - 1e-3, cue
 
 
+def assert_in_times(cues: list[Cue], rules: CueRules) -> None:
+    """A cue never shows before its first word, and comes late only within the allowance."""
+    for cue in cues:
+        spoken = round(cue.words[0].start, 3)
+        assert spoken - 1e-3 <= cue.start <= spoken + rules.max_late_in_s + 1e-3, cue
+
+
 def words_from(
     text: str, start: float = 0.5, per_char: float = 0.065, pause: float = 0.05
 ) -> list[Word]:
@@ -171,6 +178,7 @@ def speech(draw: st.DrawFn) -> list[Word]:
 def test_generated_streams_obey_every_rule(words: list[Word]) -> None:
     cues = build_cues(words, "en", RULES)
     assert_rules(cues)
+    assert_in_times(cues, RULES)
     assert " ".join(c.text.replace("\n", " ") for c in cues).split() == [w.text for w in words]
 
 
@@ -178,4 +186,17 @@ def test_generated_streams_obey_every_rule(words: list[Word]) -> None:
 @given(speech(), st.integers(min_value=12, max_value=42))
 def test_generated_streams_obey_narrow_lines(words: list[Word], width: int) -> None:
     rules = RULES.with_overrides(max_chars_per_line=width)
-    assert_rules(build_cues(words, "en", rules), rules)
+    cues = build_cues(words, "en", rules)
+    assert_rules(cues, rules)
+    assert_in_times(cues, rules)
+
+
+def test_cjk_cues_use_both_lines_of_display_width() -> None:
+    text = "我们今天一起学习如何在家里做新鲜的意大利面首先把面粉和鸡蛋混合在一起然后揉面十分钟"[:40]
+    words = [
+        Word(text=ch, start=0.5 + k * 0.15, end=0.5 + (k + 1) * 0.15) for k, ch in enumerate(text)
+    ]
+    cues = build_cues(words, "zh", RULES)
+    assert len(cues) == 1
+    assert [display_width(line) for line in cues[0].lines] == [40, 40]
+    assert_rules(cues, language="zh")

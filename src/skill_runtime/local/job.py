@@ -6,9 +6,8 @@ edits, or for `export`) from its stored tracks without recognising again.
 
 from __future__ import annotations
 
-import importlib
+import functools
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from .render.video import SoftTrack, burn, check_drawn, preview, soft
 from .session import LocalSession
 from .settings import CueRules, LocalSettings, Shape, StylePreset
 from .subtitles import AssLook, make_ass, subtitle_name, write_json, write_text_subs
+from .translate.service import translate_cues
 
 _CHECK_LINE = 30
 
@@ -65,12 +65,6 @@ def apply_request(
     return caption.model_copy(update=changes)
 
 
-def _translator() -> Callable[..., list[Cue]] | None:
-    module = importlib.import_module("skill_runtime.local.translate")
-    found = getattr(module, "translate_cues", None)
-    return found if callable(found) else None
-
-
 def build_tracks(session: LocalSession, info: MediaInfo, ctx: Context) -> dict[str, list[Cue]]:
     """Cues for the spoken language, then each requested language translated from them."""
     settings = ctx.config.local
@@ -81,11 +75,10 @@ def build_tracks(session: LocalSession, info: MediaInfo, ctx: Context) -> dict[s
     for target in session.settings.languages:
         if target in tracks:
             continue
-        translate = _translator()
-        if translate is None:
-            raise SkillError("translation_unavailable", source=source, target=target)
         ctx.progress.status("progress/translating", source=source, target=target)
-        tracks[target] = translate(tracks[source], source, target, audio=info.path, rules=rules)
+        tracks[target] = translate_cues(
+            tracks[source], source, target, audio=info.path, rules=rules
+        )
     return tracks
 
 
@@ -163,6 +156,16 @@ def _render_video(
     settings, caption = ctx.config.local, session.settings
     stem = info.path.stem
     fonts = fonts_dir(settings.fonts)
+    encode = functools.partial(
+        burn,
+        info,
+        fonts=fonts,
+        shape=shape,
+        fit=caption.fit,
+        tracks=soft_tracks,
+        video=settings.video,
+        progress=ctx.progress,
+    )
     if not caption.burn:
         if caption.aspect == "source":
             ctx.progress.status("progress/muxing_start")
@@ -174,17 +177,7 @@ def _render_video(
                 progress=ctx.progress,
             )
         else:
-            out = burn(
-                info,
-                ass_file=None,
-                fonts=fonts,
-                shape=shape,
-                fit=caption.fit,
-                tracks=soft_tracks,
-                out=ctx.out_dir / f"{stem}.subtitled.mp4",
-                video=settings.video,
-                progress=ctx.progress,
-            )
+            out = encode(ass_file=None, out=ctx.out_dir / f"{stem}.subtitled.mp4")
         return [MediaFile(path=out, kind="video", format="mp4")]
     burned = [session.tracks[lang] for lang in burn_languages(session)]
     with tempfile.TemporaryDirectory(prefix="ai-subtitles-") as tmp:
@@ -213,17 +206,7 @@ def _render_video(
             width=settings.video.preview_width,
         )
         ctx.progress.status("progress/encoding_start", width=shape.width, height=shape.height)
-        out = burn(
-            info,
-            ass_file=ass_file,
-            fonts=fonts,
-            shape=shape,
-            fit=caption.fit,
-            tracks=soft_tracks,
-            out=ctx.out_dir / f"{stem}.captioned.mp4",
-            video=settings.video,
-            progress=ctx.progress,
-        )
+        out = encode(ass_file=ass_file, out=ctx.out_dir / f"{stem}.captioned.mp4")
     return [
         MediaFile(path=out, kind="video", format="mp4"),
         MediaFile(path=shot, kind="preview", format="png"),

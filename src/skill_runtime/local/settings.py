@@ -22,6 +22,7 @@ class CueRules(_Strict):
     chain_gap_frames: int = Field(12, ge=0)
     linger_s: float = Field(0.5, ge=0)
     max_linger_s: float = Field(1.5, ge=0)
+    max_late_in_s: float = Field(0.5, ge=0)
     split_pause_s: float = Field(1.2, gt=0)
     default_fps: float = Field(25.0, gt=0)
     no_space_languages: list[str] = Field(default_factory=list)

@@ -12,7 +12,7 @@ import math
 
 from ...captions import Cue, Word
 from ..settings import CueRules
-from .text import arrange, break_cost, display_width, hard_split, join
+from .text import arrange, break_cost, display_width, hard_split, join, uses_spaces
 
 _HARD = 1000.0
 
@@ -30,16 +30,13 @@ def clean_words(words: list[Word], rules: CueRules, max_chars: int) -> list[Word
             out[-1] = prev.model_copy(update={"text": prev.text + text, "end": max(prev.end, end)})
             continue
         pieces = hard_split(text, max_chars)
-        step = (end - word.start) / len(pieces)
-        for k, piece in enumerate(pieces):
-            out.append(
-                Word(
-                    text=piece,
-                    start=word.start + k * step,
-                    end=word.start + (k + 1) * step,
-                    probability=word.probability,
-                )
-            )
+        # Time is shared by length, so each piece is spoken at the word's own pace.
+        per_char = (end - word.start) / sum(len(p) for p in pieces)
+        start = word.start
+        for piece in pieces:
+            stop = start + per_char * len(piece)
+            out.append(Word(text=piece, start=start, end=stop, probability=word.probability))
+            start = stop
     return out
 
 
@@ -84,11 +81,13 @@ class _Planner:
         n = len(self.words)
         empty: list[str] = []
         best = [(0.0, 0, empty)] + [(math.inf, 0, empty)] * n
-        widest = self.rules.max_lines * self.max_chars
+        # A cue's text joined on one line: separators where lines break are not shown.
+        sep = 1 if uses_spaces(self.language, self.rules) else 0
+        widest = self.rules.max_lines * self.max_chars + (self.rules.max_lines - 1) * sep
         for j in range(1, n + 1):
-            width = -1
+            width = -sep
             for i in range(j - 1, -1, -1):
-                width += display_width(self.texts[i]) + 1
+                width += display_width(self.texts[i]) + sep
                 if i < j - 1 and width > widest:
                     break
                 scored = self.cost(i, j)
@@ -134,34 +133,36 @@ def build_cues(
 def time_cues(cues: list[Cue], rules: CueRules, fps: float) -> list[Cue]:
     """Set display times from speech times; cue start/end on input are speech start/end.
 
-    All times are rounded to whole milliseconds here, so the files written later
-    keep the gaps exactly.
+    The minimum duration and reading speed win over the next cue's in-time:
+    when speech is too fast for both, the next cue comes in up to
+    `max_late_in_s` after its first word. All times are rounded to whole
+    milliseconds here, so the files written later keep the gaps exactly.
     """
     gap_ms = math.ceil(rules.min_gap_frames / fps * 1000)
     chain_ms = round(rules.chain_gap_frames / fps * 1000)
+    late_ms = rules.max_late_in_s * 1000
     starts = [round(c.start * 1000) for c in cues]
     out: list[Cue] = []
+    previous_end: int | None = None
     for k, cue in enumerate(cues):
-        start = starts[k]
+        start = starts[k] if previous_end is None else max(starts[k], previous_end + gap_ms)
         chars = len(" ".join(cue.lines))
         speech_end = cue.end * 1000
+        needed = start + max(rules.min_duration_s, chars / rules.max_cps) * 1000
         wanted = max(
             speech_end + rules.linger_s * 1000,
             start + rules.min_duration_s * 1000,
             start + chars / rules.target_cps * 1000,
         )
-        ceiling = max(
-            speech_end + rules.max_linger_s * 1000,
-            start + rules.min_duration_s * 1000,
-            start + chars / rules.max_cps * 1000,
-        )
+        ceiling = max(speech_end + rules.max_linger_s * 1000, needed)
         limit = start + rules.max_duration_s * 1000
         nxt = starts[k + 1] if k + 1 < len(cues) else None
         if nxt is not None:
-            limit = min(limit, nxt - gap_ms)
+            limit = min(limit, max(nxt - gap_ms, min(needed, nxt + late_ms - gap_ms)))
         end = min(math.ceil(min(wanted, ceiling)), math.floor(limit))
         if nxt is not None and nxt - end <= chain_ms:
-            end = min(nxt - gap_ms, math.floor(start + rules.max_duration_s * 1000))
+            end = max(end, min(nxt - gap_ms, math.floor(start + rules.max_duration_s * 1000)))
         end = max(end, start + 1)
         out.append(cue.model_copy(update={"start": start / 1000, "end": end / 1000}))
+        previous_end = end
     return out

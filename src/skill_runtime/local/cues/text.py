@@ -125,7 +125,11 @@ def arrange(
 
 
 def hard_split(part: str, limit: int) -> list[str]:
-    """Cut one over-long token (a URL, an unspaced run) into pieces that fit."""
+    """Cut one over-long token (a URL, an unspaced run) into pieces that fit.
+
+    Trailing punctuation never becomes a piece of its own: a lone "," would
+    make a cue or a line by itself.
+    """
     pieces: list[str] = []
     current = ""
     for ch in part:
@@ -135,6 +139,8 @@ def hard_split(part: str, limit: int) -> list[str]:
         current += ch
     if current:
         pieces.append(current)
+    while len(pieces) > 1 and not any(ch.isalnum() for ch in pieces[-1]) and len(pieces[-2]) > 1:
+        pieces[-2], pieces[-1] = pieces[-2][:-1], pieces[-2][-1] + pieces[-1]
     return pieces
 
 
