@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -157,63 +157,65 @@ def _doctor(ctx: Context) -> Result:
     )
 
 
-def _run(args: argparse.Namespace, cfg: SkillConfig) -> list[Result]:
+def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
+    """Each action's result as soon as it is done, so a later failure loses nothing."""
     if args.command == "route":
         files = args.file
         decision = route(args.text, cfg, attachments=len(files) + len(handlers.urls_in(args.text)))
-        return [
-            Result(
-                action="route",
-                template="route",
-                context=decision.model_dump(),
-                data={"action": decision.action, "then": decision.then, "rule": decision.rule},
-            )
-        ]
+        yield Result(
+            action="route",
+            template="route",
+            context=decision.model_dump(),
+            data={"action": decision.action, "then": decision.then, "rule": decision.rule},
+        )
+        return
     ctx = _context(args, cfg)
     if args.command == "doctor":
-        return [_doctor(ctx)]
+        yield _doctor(ctx)
+        return
     backend: Backend = get_backend(getattr(args, "backend", "local"), ctx)
     if args.command == "say":
-        return handlers.say(args.text, args.file, backend, cfg)
-    if args.command == "upload":
+        yield from handlers.say(args.text, args.file, backend, cfg)
+    elif args.command == "upload":
         files = [Path(i) for i in args.items if not handlers.urls_in(i)]
-        return [backend.upload(files, [i for i in args.items if handlers.urls_in(i)])]
-    if args.command == "chat":
-        return [backend.chat(args.text)]
-    if args.command == "export":
-        return [backend.export(resume=args.resume, cancel=args.cancel)]
-    if args.command == "caption":
-        return [backend.caption(_caption_request(args))]
-    if args.command == "setup":
-        return [backend.setup()]
-    if args.command == "credits":
-        return [backend.credits()]
-    return [backend.state()]
+        yield backend.upload(files, [i for i in args.items if handlers.urls_in(i)])
+    elif args.command == "chat":
+        yield backend.chat(args.text)
+    elif args.command == "export":
+        yield backend.export(resume=args.resume, cancel=args.cancel)
+    elif args.command == "caption":
+        yield backend.caption(_caption_request(args))
+    elif args.command == "setup":
+        yield backend.setup()
+    elif args.command == "credits":
+        yield backend.credits()
+    else:
+        yield backend.state()
 
 
-def _emit(results: list[Result], as_json: bool) -> None:
-    rendered = [(r, render(r.template, **r.context)) for r in results]
-    if as_json:
-        items: list[dict[str, Any]] = [
-            {
-                "action": r.action,
-                "message": text,
-                "media": [
-                    m.model_dump(mode="json") | {"path": str(m.path.resolve())} for m in r.media
-                ],
-                **r.data,
-            }
-            for r, text in rendered
-        ]
-        ok = all(r.ok for r in results)
-        payload = {"ok": ok, **items[0]} if len(items) == 1 else {"ok": ok, "results": items}
-        print(redact(json.dumps(payload, ensure_ascii=False, default=str)))
-        return
-    for r, text in rendered:
-        if text:
-            print(text)
-        for media in r.media:
-            print(f"MEDIA: {media.path.resolve()}")
+def _media_json(media: list[MediaFile]) -> list[dict[str, Any]]:
+    return [m.model_dump(mode="json") | {"path": str(m.path.resolve())} for m in media]
+
+
+def _item(result: Result) -> dict[str, Any]:
+    return {
+        "action": result.action,
+        "message": render(result.template, **result.context),
+        "media": _media_json(result.media),
+        **result.data,
+    }
+
+
+def _print_json(payload: dict[str, Any]) -> None:
+    print(redact(json.dumps(payload, ensure_ascii=False, default=str)))
+
+
+def _print_text(result: Result) -> None:
+    text = render(result.template, **result.context)
+    if text:
+        print(text)
+    for media in result.media:
+        print(f"MEDIA: {media.path.resolve()}")
 
 
 def _log_crash() -> None:
@@ -222,25 +224,25 @@ def _log_crash() -> None:
         atomic.write_text(home() / "last-error.txt", redact(traceback.format_exc()), mode=0o600)
 
 
-def _media_json(media: list[MediaFile]) -> list[dict[str, Any]]:
-    return [m.model_dump(mode="json") | {"path": str(m.path.resolve())} for m in media]
-
-
 def _fail(
     code: str,
     context: dict[str, Any],
     as_json: bool,
     status: int,
     media: list[MediaFile] | None = None,
+    done: list[Result] | None = None,
 ) -> int:
+    """The error on stderr; files finished before it still reach the user."""
     message = render(f"errors/{code}", **context)
     print(message, file=sys.stderr)
     media = media or []
     if as_json:
-        payload = {"ok": False, "error": code, "message": message}
+        payload: dict[str, Any] = {"ok": False, "error": code, "message": message}
         if media:
             payload["media"] = _media_json(media)
-        print(json.dumps(payload, ensure_ascii=False))
+        if done:
+            payload["results"] = [_item(r) for r in done]
+        _print_json(payload)
     else:
         for item in media:
             print(f"MEDIA: {item.path.resolve()}")
@@ -250,22 +252,29 @@ def _fail(
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv
+    done: list[Result] = []
     try:
         cfg = config()
         args = build_parser().parse_args(argv)
-        results = _run(args, cfg)
-        _emit(results, as_json)
-        return 0 if all(r.ok for r in results) else cfg.exit_codes["unavailable"]
+        for result in _run(args, cfg):
+            done.append(result)
+            if not as_json:
+                _print_text(result)
+        if as_json:
+            ok = all(r.ok for r in done)
+            items = [_item(r) for r in done]
+            _print_json({"ok": ok, **items[0]} if len(items) == 1 else {"ok": ok, "results": items})
+        return 0 if all(r.ok for r in done) else cfg.exit_codes["unavailable"]
     except SkillError as exc:
         try:
             status = config().exit_status(exc.code)
         except SkillError:
             status = 1
-        return _fail(exc.code, exc.context, as_json, status, exc.media)
+        return _fail(exc.code, exc.context, as_json, status, exc.media, done)
     except KeyboardInterrupt:
-        return _fail("interrupted", {}, as_json, config().exit_status("interrupted"))
+        return _fail("interrupted", {}, as_json, config().exit_status("interrupted"), done=done)
     except Exception:
         if os.environ.get("AI_SUBTITLES_DEBUG"):
             raise
         _log_crash()
-        return _fail("internal", {"log": str(home() / "last-error.txt")}, as_json, 1)
+        return _fail("internal", {"log": str(home() / "last-error.txt")}, as_json, 1, done=done)

@@ -7,6 +7,7 @@ into a backend call, so both backends answer every action the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from .backends import Backend
@@ -42,7 +43,8 @@ def run_action(
     return backend.chat(text)
 
 
-def say(text: str, files: list[Path], backend: Backend, config: SkillConfig) -> list[Result]:
+def say(text: str, files: list[Path], backend: Backend, config: SkillConfig) -> Iterator[Result]:
     """Route the sentence, then run each action it asks for, in the table's order."""
     decision = route(text, config, attachments=len(files) + len(urls_in(text)))
-    return [run_action(action, backend, text, files, config) for action in decision.actions]
+    for action in decision.actions:
+        yield run_action(action, backend, text, files, config)

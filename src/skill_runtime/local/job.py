@@ -65,21 +65,33 @@ def apply_request(
     return caption.model_copy(update=changes)
 
 
-def build_tracks(session: LocalSession, info: MediaInfo, ctx: Context) -> dict[str, list[Cue]]:
-    """Cues for the spoken language, then each requested language translated from them."""
+def build_tracks(
+    session: LocalSession, info: MediaInfo, ctx: Context
+) -> tuple[dict[str, list[Cue]], list[SkillError]]:
+    """Cues for the spoken language, then each requested language translated from them.
+
+    A language no translator can reach is left out and returned with its error,
+    so the languages that could be made are still delivered.
+    """
     settings = ctx.config.local
     source = session.source_language or "und"
     shape = output_shape(settings, session.settings.aspect, info, session.settings.height)
     rules = effective_rules(settings, session.settings, shape)
     tracks = {source: build_cues(session.words, source, rules, fps=info.fps or None)}
+    missing: list[SkillError] = []
     for target in session.settings.languages:
         if target in tracks:
             continue
         ctx.progress.status("progress/translating", source=source, target=target)
-        tracks[target] = translate_cues(
-            tracks[source], source, target, audio=info.path, rules=rules
-        )
-    return tracks
+        try:
+            tracks[target] = translate_cues(
+                tracks[source], source, target, audio=info.path, rules=rules
+            )
+        except SkillError as exc:
+            if exc.code != "translation_unavailable":
+                raise
+            missing.append(exc)
+    return tracks, missing
 
 
 def burn_languages(session: LocalSession) -> list[str]:
@@ -238,5 +250,20 @@ def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> lis
         raise SkillError("no_speech", path=str(info.path), duration=info.duration)
     session.words = transcript.words
     session.source_language = transcript.language
-    session.tracks = build_tracks(session, info, ctx)
-    return render_outputs(session, ctx)
+    session.tracks, missing = build_tracks(session, info, ctx)
+    if missing:
+        made = [lang for lang in session.settings.languages if lang in session.tracks]
+        session.settings.languages = made or list(session.tracks)
+        session.settings.burn_languages = [
+            lang for lang in session.settings.burn_languages if lang in session.tracks
+        ]
+    media = render_outputs(session, ctx)
+    if missing:
+        names = ctx.config.translation.name
+        first = missing[0]
+        first.context |= {
+            "made": [names(lang) for lang in session.tracks],
+            "also_missing": [names(e.context["target"]) for e in missing[1:]],
+        }
+        raise first.with_media(media)
+    return media
