@@ -79,7 +79,6 @@ class LocalBackend(Backend):
                 "burned": job.burn_languages(session) if session.settings.burn else [],
                 "style": session.settings.style,
                 "aspect": session.settings.aspect,
-                "media": [m.model_dump(mode="json") for m in media],
                 "action": action,
             },
             media=media,
