@@ -62,7 +62,7 @@ def user_colour(value: str) -> pysubs2.Color | None:
     )
 
 
-def _style(look: AssLook, scale: float) -> pysubs2.SSAStyle:
+def _style(look: AssLook, scale: float, raise_by: int = 0) -> pysubs2.SSAStyle:
     shape, preset, user = look.shape, look.preset, look.settings
     short = min(shape.width, shape.height)
     size = (user.font_size * short / 1080 if user.font_size else preset.font_size * short) * scale
@@ -81,7 +81,7 @@ def _style(look: AssLook, scale: float) -> pysubs2.SSAStyle:
         else pysubs2.Alignment.BOTTOM_CENTER,
         marginl=shape.margin_side,
         marginr=shape.margin_side,
-        marginv=shape.margin_top if user.position == "top" else shape.margin_bottom,
+        marginv=(shape.margin_top if user.position == "top" else shape.margin_bottom) + raise_by,
         borderstyle=3 if (preset.boxed or user.box) else 1,
     )
     colour = user_colour(user.color) if user.color else None
@@ -124,6 +124,16 @@ def _karaoke(cue: Cue, offset_s: float) -> str | None:
     return "\\N".join(out_lines) if k == len(words) else None
 
 
+def _clearance(main: pysubs2.SSAStyle, cues: list[Cue]) -> int:
+    """How far a second language sits from the edge: past the main track's tallest cue.
+
+    A fixed offset (not libass's collision stacking) keeps each language on its
+    own rows, so neither jumps when only one of them changes cue.
+    """
+    lines = max((len(c.lines) for c in cues), default=1)
+    return round(lines * main.fontsize * 1.2 + 2 * main.outline + 0.3 * main.fontsize)
+
+
 def make_ass(tracks: list[list[Cue]], look: AssLook) -> pysubs2.SSAFile:
     """One file for burning: the first track in the main style, any second one smaller above it."""
     subs = pysubs2.SSAFile()
@@ -136,7 +146,11 @@ def make_ass(tracks: list[list[Cue]], look: AssLook) -> pysubs2.SSAFile:
     offset = look.settings.offset_s
     for index, cues in enumerate(tracks):
         name = "Main" if index == 0 else f"Extra{index}"
-        subs.styles[name] = _style(look, 1.0 if index == 0 else look.preset.secondary_scale)
+        subs.styles[name] = _style(
+            look,
+            1.0 if index == 0 else look.preset.secondary_scale,
+            _clearance(subs.styles["Main"], tracks[0]) if index else 0,
+        )
         for cue in cues:
             text = _karaoke(cue, 0.0) if karaoke and index == 0 else None
             event = pysubs2.SSAEvent(
