@@ -82,34 +82,28 @@ def burn(
     chain = scale_filter(shape, fit)
     if ass_file is not None:
         chain += "," + _ass_filter(ass_file, fonts)
-    inputs, maps = _soft_args(tracks, 1)
-    with atomic.atomic_path(out) as tmp:
-        run(
-            [
-                "-i",
-                str(info.path),
-                *inputs,
-                "-map",
-                "0:v:0",
-                "-vf",
-                chain + ",format=yuv420p",
-                *_encode_args(video),
-                *_audio_args(info, video, copy=False),
-                *maps,
-                "-movflags",
-                "+faststart",
-                str(tmp),
-            ],
-            duration=info.duration,
-            progress=progress,
-        )
-    return out
+    picture = ["-vf", chain + ",format=yuv420p", *_encode_args(video)]
+    return _write_mp4(info, picture, False, tracks, out, video, progress, "progress/encoding")
 
 
 def soft(
     info: MediaInfo, *, tracks: list[SoftTrack], out: Path, video: VideoSettings, progress: Progress
 ) -> Path:
     """Copy the picture (no re-encode) and add one language-tagged mov_text track per language."""
+    return _write_mp4(info, ["-c:v", "copy"], True, tracks, out, video, progress, "progress/muxing")
+
+
+def _write_mp4(
+    info: MediaInfo,
+    picture: list[str],
+    copy_audio: bool,
+    tracks: list[SoftTrack],
+    out: Path,
+    video: VideoSettings,
+    progress: Progress,
+    template: str,
+) -> Path:
+    """The source's picture (as `picture` says), its audio and the subtitle tracks, atomically."""
     inputs, maps = _soft_args(tracks, 1)
     with atomic.atomic_path(out) as tmp:
         run(
@@ -119,9 +113,8 @@ def soft(
                 *inputs,
                 "-map",
                 "0:v:0",
-                "-c:v",
-                "copy",
-                *_audio_args(info, video, copy=True),
+                *picture,
+                *_audio_args(info, video, copy=copy_audio),
                 *maps,
                 "-movflags",
                 "+faststart",
@@ -129,7 +122,7 @@ def soft(
             ],
             duration=info.duration,
             progress=progress,
-            template="progress/muxing",
+            template=template,
         )
     return out
 
