@@ -17,7 +17,8 @@ from ..captions import CaptionSettings, Cue
 from ..errors import SkillError
 from ..results import MediaFile
 from .asr import load_model, transcribe
-from .audio import load_audio
+from .asr.onsets import snap_onsets
+from .audio import SAMPLE_RATE, load_audio
 from .cues import build_cues
 from .languages import iso639_2
 from .probe import MediaInfo, probe
@@ -245,10 +246,16 @@ def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> lis
         progress=ctx.progress,
         offset_s=info.audio_offset_s,
     )
-    del audio
     if not transcript.words:
         raise SkillError("no_speech", path=str(info.path), duration=info.duration)
-    session.words = transcript.words
+    session.words = snap_onsets(
+        transcript.words,
+        audio,
+        sample_rate=SAMPLE_RATE,
+        offset_s=info.audio_offset_s,
+        settings=settings.recognition,
+    )
+    del audio
     session.source_language = transcript.language
     session.tracks, missing = build_tracks(session, info, ctx)
     if missing:

@@ -84,6 +84,9 @@ class RecognitionSettings(_Strict):
     hallucination_silence_s: float = 2.0
     min_segment_probability: float = 0.3
     max_ngram_repeats: int = 2
+    onset_threshold: float = Field(0.1, gt=0, lt=1)
+    onset_max_shift_s: float = Field(0.5, ge=0)
+    onset_phrase_gap_s: float = Field(0.15, ge=0)
 
 
 class VideoSettings(_Strict):
