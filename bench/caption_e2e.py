@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,8 +22,9 @@ from skill_runtime.backends.base import CaptionRequest, Context
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.config import config
 from skill_runtime.local.asr import models
-from skill_runtime.local.render.ffmpeg import locate
-from skill_runtime.local.render.layout import scale_filter
+from skill_runtime.local.probe import probe
+from skill_runtime.local.render.fonts import fonts_dir
+from skill_runtime.local.render.video import burn
 from skill_runtime.local.sample import make_clip
 from skill_runtime.progress import Progress
 from skill_runtime.store import Store
@@ -141,37 +141,19 @@ def main() -> int:
     n_words = sum(len(s.words or []) for s in segments)
     asr = time.perf_counter() - t0
 
-    shape = local.shapes["16:9"]
-    v = local.video
+    # The pipeline's own encoder call with nothing to draw: the same flags by construction.
+    info = probe(clip, local.media_extensions)
     t0 = time.perf_counter()
-    subprocess.run(
-        [
-            locate().exe,
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            str(clip),
-            "-vf",
-            scale_filter(shape, "pad") + ",format=yuv420p",
-            "-c:v",
-            "libx264",
-            "-preset",
-            v.preset,
-            "-crf",
-            str(v.crf),
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-b:a",
-            v.audio_bitrate,
-            "-movflags",
-            "+faststart",
-            str(work / "bare.mp4"),
-        ],
-        check=True,
+    burn(
+        info,
+        ass_file=None,
+        fonts=fonts_dir(local.fonts),
+        shape=local.shapes["16:9"],
+        fit="pad",
+        tracks=[],
+        out=work / "bare.mp4",
+        video=local.video,
+        progress=Progress(quiet=True),
     )
     encode = time.perf_counter() - t0
     own, child = peak_rss_mb()

@@ -45,5 +45,4 @@ class CaptionSettings(BaseModel):
     fit: Literal["pad", "crop"] = "pad"
     height: Literal[720, 1080] = 1080
     highlight: bool = False
-    offset_s: float = 0.0
     max_chars: int = 42

@@ -103,15 +103,6 @@ def burn_languages(session: LocalSession) -> list[str]:
     return [first or next(iter(session.tracks))]
 
 
-def _shift(cues: list[Cue], offset: float) -> list[Cue]:
-    if not offset:
-        return cues
-    return [
-        c.model_copy(update={"start": max(0.0, c.start + offset), "end": max(0.0, c.end + offset)})
-        for c in cues
-    ]
-
-
 def _check_cue(tracks: list[list[Cue]]) -> list[list[Cue]]:
     """One cue per burned track holding every distinct character, to test font coverage."""
     out: list[list[Cue]] = []
@@ -138,14 +129,13 @@ def render_outputs(session: LocalSession, ctx: Context, *, video: bool = True) -
     media: list[MediaFile] = []
     soft_tracks: list[SoftTrack] = []
     for language, cues in session.tracks.items():
-        shifted = _shift(cues, caption.offset_s)
         for fmt in ("srt", "vtt"):
-            path = write_text_subs(shifted, subtitle_name(out_dir, stem, language, fmt), fmt)
+            path = write_text_subs(cues, subtitle_name(out_dir, stem, language, fmt), fmt)
             media.append(MediaFile(path=path, kind="subtitles", language=language, format=fmt))
         ass_path = subtitle_name(out_dir, stem, language, "ass")
-        atomic.write_text(ass_path, make_ass([shifted], look.with_offset(0.0)).to_string("ass"))
+        atomic.write_text(ass_path, make_ass([cues], look).to_string("ass"))
         media.append(MediaFile(path=ass_path, kind="subtitles", language=language, format="ass"))
-        json_path = write_json(shifted, subtitle_name(out_dir, stem, language, "json"), language)
+        json_path = write_json(cues, subtitle_name(out_dir, stem, language, "json"), language)
         media.append(MediaFile(path=json_path, kind="transcript", language=language, format="json"))
         soft_tracks.append(
             SoftTrack(path=media[-4].path, language=language, iso639_2=iso639_2(language))
@@ -198,14 +188,12 @@ def _render_video(
         atomic.write_text(ass_file, make_ass(burned, look).to_string("ass"))
         check_file = Path(tmp) / "check.ass"
         check_tracks = _check_cue(burned)
-        atomic.write_text(
-            check_file, make_ass(check_tracks, look.with_offset(0.0)).to_string("ass")
-        )
+        atomic.write_text(check_file, make_ass(check_tracks, look).to_string("ass"))
         chars = "".join(line for cues in check_tracks for line in cues[0].lines)
         check_drawn(check_file, fonts=fonts, shape=shape, at=0.5, chars=chars)
         first = burned[0][0]
         at = min(
-            max(0.0, (first.start + first.end) / 2 + caption.offset_s),
+            max(0.0, (first.start + first.end) / 2),
             max(0.0, info.duration - 0.05),
         )
         shot = preview(

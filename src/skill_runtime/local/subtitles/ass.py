@@ -8,7 +8,7 @@ Karaoke cues carry one \\k tag per word, timed from the recognised words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pysubs2
 
@@ -37,10 +37,6 @@ class AssLook:
     preset: StylePreset
     settings: CaptionSettings
     font: str
-
-    def with_offset(self, offset_s: float) -> AssLook:
-        """The same look for cues already shifted (the per-language .ass files)."""
-        return replace(self, settings=self.settings.model_copy(update={"offset_s": offset_s}))
 
 
 def _ass_colour(value: str) -> pysubs2.Color:
@@ -96,13 +92,13 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\u29f5").replace("{", "(").replace("}", ")")
 
 
-def _karaoke(cue: Cue, offset_s: float) -> str | None:
+def _karaoke(cue: Cue) -> str | None:
     """Lines with a \\k tag per word, or None when the words no longer match the text."""
     words = list(cue.words)
     if not words:
         return None
     out_lines: list[str] = []
-    cursor = cue.start - offset_s
+    cursor = cue.start
     k = 0
     for line in cue.lines:
         target = "".join(line.split())
@@ -143,7 +139,6 @@ def make_ass(tracks: list[list[Cue]], look: AssLook) -> pysubs2.SSAFile:
     subs.info["ScaledBorderAndShadow"] = "yes"
     subs.styles.clear()
     karaoke = look.preset.karaoke or look.settings.highlight
-    offset = look.settings.offset_s
     for index, cues in enumerate(tracks):
         name = "Main" if index == 0 else f"Extra{index}"
         subs.styles[name] = _style(
@@ -152,10 +147,10 @@ def make_ass(tracks: list[list[Cue]], look: AssLook) -> pysubs2.SSAFile:
             _clearance(subs.styles["Main"], tracks[0]) if index else 0,
         )
         for cue in cues:
-            text = _karaoke(cue, 0.0) if karaoke and index == 0 else None
+            text = _karaoke(cue) if karaoke and index == 0 else None
             event = pysubs2.SSAEvent(
-                start=max(0, round((cue.start + offset) * 1000)),
-                end=max(0, round((cue.end + offset) * 1000)),
+                start=max(0, round(cue.start * 1000)),
+                end=max(0, round(cue.end * 1000)),
                 style=name,
                 layer=index,
             )
