@@ -21,6 +21,7 @@ from . import atomic, handlers
 from .backends import Backend, CaptionRequest, Check, Context, get_backend
 from .config import SkillConfig, config
 from .errors import SkillError
+from .language_tags import canonical, canonical_list
 from .manifest import manifest
 from .messages import redact, render
 from .platform import detect_platform
@@ -94,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     c = cmd("caption", "caption a video file end to end")
     c.add_argument("path", type=Path)
     c.add_argument("--languages", help="caption languages, comma-separated, e.g. en,es")
+    c.add_argument(
+        "--burn-languages", help="which languages to burn in, at most two (default: the first two)"
+    )
     mode = c.add_mutually_exclusive_group()
     mode.add_argument(
         "--burn", dest="burn", action="store_true", default=None, help="burn captions in"
@@ -110,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _context(args: argparse.Namespace, cfg: SkillConfig) -> Context:
+    spoken = getattr(args, "language", None)
     return Context(
         config=cfg,
         store=Store(),
@@ -117,17 +122,30 @@ def _context(args: argparse.Namespace, cfg: SkillConfig) -> Context:
         progress=Progress(quiet=getattr(args, "quiet", False)),
         version=manifest().version,
         platform=detect_platform(),
-        language=getattr(args, "language", None),
+        language=canonical(spoken, option="--language") if spoken else None,
         model=getattr(args, "model", None) or os.environ.get("AI_SUBTITLES_MODEL"),
     )
 
 
-def _caption_request(args: argparse.Namespace) -> CaptionRequest:
-    languages = [x.strip() for x in (args.languages or "").split(",") if x.strip()]
+def _tags(text: str | None, option: str) -> list[str]:
+    """A comma-separated option, each tag checked before any work (exit 2 otherwise)."""
+    return canonical_list([x for x in (text or "").split(",") if x.strip()], option=option)
+
+
+def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
+    languages = _tags(args.languages, "--languages")
+    burned = _tags(args.burn_languages, "--burn-languages")
+    if len(burned) > 2 or not set(burned) <= set(languages or burned):
+        raise SkillError(
+            "usage",
+            problem="--burn-languages takes one or two of the --languages",
+            usage="e.g. --languages en,es,fr --burn-languages en,es",
+        )
     return CaptionRequest(
         path=args.path,
         languages=languages,
-        source_language=getattr(args, "language", None),
+        burn_languages=burned,
+        source_language=ctx.language,
         burn=args.burn,
         aspect=args.aspect,
         fit=args.fit,
@@ -184,7 +202,7 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
     elif args.command == "export":
         yield backend.export(resume=args.resume, cancel=args.cancel)
     elif args.command == "caption":
-        yield backend.caption(_caption_request(args))
+        yield backend.caption(_caption_request(args, ctx))
     elif args.command == "setup":
         yield backend.setup()
     elif args.command == "credits":

@@ -34,6 +34,7 @@ class Context:
 class CaptionRequest(BaseModel):
     path: Path
     languages: list[str] = Field(default_factory=list)
+    burn_languages: list[str] = Field(default_factory=list)
     source_language: str | None = None
     burn: bool | None = None
     aspect: Aspect | None = None

@@ -83,6 +83,8 @@ class LocalBackend(Backend):
             },
             media=media,
             data={
+                "burned": job.burn_languages(session) if session.settings.burn else [],
+                "soft_tracks": list(session.tracks),
                 "tracks": {
                     lang: [c.model_dump() for c in cues] for lang, cues in session.tracks.items()
                 }

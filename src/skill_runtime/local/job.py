@@ -53,7 +53,7 @@ def apply_request(
     changes: dict[str, Any] = {}
     if request.languages:
         changes["languages"] = list(dict.fromkeys(request.languages))
-        changes["burn_languages"] = []
+        changes["burn_languages"] = list(request.burn_languages)
     if request.burn is not None:
         changes["burn"] = request.burn
     if request.aspect is not None:
@@ -96,11 +96,19 @@ def build_tracks(
 
 
 def burn_languages(session: LocalSession) -> list[str]:
+    """The languages chosen for burn-in, else the first two asked for, spoken language first.
+
+    Asking for two languages means wanting to see both: phones and social
+    uploads drop soft tracks, so they are burned stacked by default.
+    """
     chosen = [lang for lang in session.settings.burn_languages if lang in session.tracks]
     if chosen:
         return chosen[:2]
-    first = next((lang for lang in session.settings.languages if lang in session.tracks), None)
-    return [first or next(iter(session.tracks))]
+    made = [lang for lang in session.settings.languages if lang in session.tracks]
+    spoken = session.source_language
+    if spoken in made:
+        made = [spoken, *(lang for lang in made if lang != spoken)]
+    return made[:2] or [next(iter(session.tracks))]
 
 
 def _check_cue(tracks: list[list[Cue]]) -> list[list[Cue]]:

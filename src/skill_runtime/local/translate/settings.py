@@ -41,8 +41,21 @@ class TranslationSettings(_Strict):
     pivot: str = "en"
     openai: OpenAISettings = OpenAISettings()
     languages: dict[str, Language] = Field(default_factory=dict)
+    # Every language the skill captions or translates (Whisper's list): a tag's
+    # primary subtag must be one of these before it reaches a file name.
+    codes: list[str] = Field(default_factory=list)
+    max_length_ratio: float = Field(4.0, gt=1)
+    max_length_slack: int = Field(40, ge=0)
 
     def name(self, code: str) -> str:
         """English name for messages and prompts; the code itself when unknown."""
         language = self.languages.get(code.split("-")[0].lower())
-        return language.name if language else code
+        if language:
+            return language.name
+        import langcodes
+
+        try:
+            found = langcodes.Language.get(code)
+        except (ValueError, langcodes.LanguageTagError):
+            return code
+        return found.display_name() if found.is_valid() and found.language else code
