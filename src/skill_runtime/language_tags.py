@@ -58,7 +58,7 @@ def canonical(tag: str, *, option: str = "--languages") -> str:
     if _SHAPE.fullmatch(text):
         try:
             standard = langcodes.standardize_tag(text)
-        except (ValueError, langcodes.LanguageTagError):
+        except ValueError:
             standard = None
     if standard is None or standard.split("-")[0] not in codes:
         raise SkillError(

@@ -28,7 +28,7 @@ from .render.video import SoftTrack, burn, check_drawn, preview, soft
 from .session import LocalSession
 from .settings import CueRules, LocalSettings, Shape, StylePreset
 from .subtitles import AssLook, make_ass, subtitle_name, write_json, write_text_subs
-from .translate.service import translate_cues
+from .translate.service import LANGUAGE_FAILURES, translate_cues
 
 _CHECK_LINE = 30
 
@@ -71,8 +71,8 @@ def build_tracks(
 ) -> tuple[dict[str, list[Cue]], list[SkillError]]:
     """Cues for the spoken language, then each requested language translated from them.
 
-    A language no translator can reach is left out and returned with its error,
-    so the languages that could be made are still delivered.
+    A language that cannot be made (no translator, a failing or silent one) is
+    left out and returned with its error, so the others are still delivered.
     """
     settings = ctx.config.local
     source = session.source_language or "und"
@@ -86,10 +86,10 @@ def build_tracks(
         ctx.progress.status("progress/translating", source=source, target=target)
         try:
             tracks[target] = translate_cues(
-                tracks[source], source, target, audio=info.path, rules=rules
+                tracks[source], source, target, audio=info.path, rules=rules, model=ctx.model
             )
         except SkillError as exc:
-            if exc.code != "translation_unavailable":
+            if exc.code not in LANGUAGE_FAILURES:
                 raise
             missing.append(exc)
     return tracks, missing

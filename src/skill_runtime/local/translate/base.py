@@ -12,7 +12,11 @@ from .settings import ProviderName
 
 @dataclass(frozen=True)
 class Job:
-    """One track to translate: a text and a (start, end) per cue, in order."""
+    """One track to translate: a text, a (start, end) and a character budget per cue, in order.
+
+    A cue's budget is what a viewer can read while it is on screen: two lines
+    of the line limit, and no more than the reading speed allows.
+    """
 
     texts: list[str]
     times: list[tuple[float, float]]
@@ -20,6 +24,8 @@ class Job:
     target: str
     audio: Path | None = None
     glossary: dict[str, str] = field(default_factory=dict)
+    budgets: list[int] = field(default_factory=list)
+    model: str | None = None
 
 
 class Provider(Protocol):

@@ -1,14 +1,16 @@
 """Pick a provider, translate a track, and guarantee the result is usable.
 
-A translated track has exactly the source's cues, in order, with the source
-timing, every cue non-empty and re-wrapped to the same line rules. Anything
-else is an error naming the pair, never an empty or untranslated track.
+A translated track has one cue per source cue, in order, on the source
+timing, every cue non-empty and within the same line rules (a cue too long
+for two lines is split inside its own window). Anything else is an error
+naming the pair, never an empty, runaway or untranslated track.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -16,29 +18,34 @@ import yaml
 from ...captions import Cue
 from ...config import config
 from ...errors import SkillError
-from ..cues.refit import refit_cues
-from ..cues.text import join, primary_language, wrap_text
+from ..cues.text import join, primary_language
 from ..settings import CueRules
 from .argos import ArgosProvider
 from .base import Job, Provider, names
-from .openai import OpenAIProvider
+from .fit import budget, fit_cue, fits
+from .openai import OpenAIProvider, too_long
 from .settings import ProviderName
 from .whisper import WhisperProvider
 
+# Errors after which the next provider may still succeed.
+_FAILED = ("translation_failed", "translation_timeout")
+# Errors that cost one language, never the others.
+LANGUAGE_FAILURES = ("translation_unavailable", *_FAILED, "translator_insecure")
 
-def registry() -> dict[ProviderName, Provider]:
+
+def registry(model: str | None = None) -> dict[ProviderName, Provider]:
     settings = config().translation
     return {
         "argos": ArgosProvider(settings.pivot),
         "openai": OpenAIProvider(settings.openai),
-        "whisper": WhisperProvider(),
+        "whisper": WhisperProvider(model),
     }
 
 
 def choose(job: Job, provider: str | None = None) -> list[Provider]:
     """Providers to try in order: the one asked for, or every capable one by config order."""
     settings = config().translation
-    every = registry()
+    every = registry(job.model)
     asked = provider or os.environ.get(settings.provider_env) or None
     if asked is not None:
         if asked not in every:
@@ -87,9 +94,45 @@ def _check(texts: list[str], job: Job, provider: Provider) -> None:
         raise fail("misaligned", f"asked for {len(job.texts)} lines, got {len(texts)}")
     if any(not t.strip() for t in texts):
         raise fail("empty", "")
+    runaway = [i for i, t in enumerate(texts) if too_long(t, job.texts[i])]
+    if runaway:
+        i = runaway[0]
+        raise fail("too_long", f"{len(texts[i])} characters for {len(job.texts[i])}")
     wordy = [i for i, t in enumerate(job.texts) if any(ch.isalpha() for ch in t)]
     if wordy and all(texts[i].strip() == job.texts[i].strip() for i in wordy):
         raise fail("untranslated", json.dumps(job.texts[wordy[0]], ensure_ascii=False))
+
+
+def _condensed(provider: Provider, job: Job, texts: list[str], rules: CueRules) -> list[str]:
+    """Translations over their cue's budget asked again, shorter, where the provider can.
+
+    A failed or longer answer keeps the first translation: fitting splits it.
+    """
+    shorten = getattr(provider, "shorten", None)
+    over = [
+        i
+        for i, text in enumerate(texts)
+        if not fits(text, job.times[i][1] - job.times[i][0], job.target, rules, None)
+    ]
+    if shorten is None or not over:
+        return texts
+    sub = replace(
+        job,
+        texts=[job.texts[i] for i in over],
+        times=[job.times[i] for i in over],
+        budgets=[job.budgets[i] for i in over],
+    )
+    try:
+        shorter = shorten(sub, [texts[i] for i in over])
+    except SkillError as error:
+        if error.code not in _FAILED:
+            raise
+        return texts
+    out = list(texts)
+    for i, text in zip(over, shorter, strict=True):
+        if text.strip() and len(text) < len(out[i]):
+            out[i] = text.strip()
+    return out
 
 
 def translate_cues(
@@ -101,11 +144,15 @@ def translate_cues(
     rules: CueRules,
     provider: str | None = None,
     glossary: dict[str, str] | None = None,
+    model: str | None = None,
 ) -> list[Cue]:
-    """`cues` in `target`: same count, order and timing, lines re-wrapped by `rules`.
+    """`cues` in `target`: one translated cue per source cue, on the source timing.
 
-    With no provider named, capable providers are tried in config order and a
-    failing one hands over to the next; the last failure is raised.
+    Each provider is told every cue's budget; translations still over it are
+    asked again shorter, and what still does not fit two lines is split inside
+    its source cue's window (`fit.fit_cue`). With no provider named, capable
+    providers are tried in config order and a failing one hands over to the
+    next; the last failure is raised.
     """
     if not cues or primary_language(source) == primary_language(target):
         return [c.model_copy(deep=True) for c in cues]
@@ -116,6 +163,8 @@ def translate_cues(
         target=primary_language(target),
         audio=audio,
         glossary=load_glossary() if glossary is None else glossary,
+        budgets=[budget(c.end - c.start, rules) for c in cues],
+        model=model,
     )
     failure: SkillError | None = None
     for candidate in choose(job, provider):
@@ -123,19 +172,15 @@ def translate_cues(
             texts = candidate.translate(job)
             _check(texts, job, candidate)
         except SkillError as error:
-            if error.code != "translation_failed":
+            if error.code not in _FAILED:
                 raise
             failure = error
             continue
-        # A translation longer than its source may need more than one cue to stay
-        # within the line limit; refit splits it there.
-        return refit_cues(
-            [
-                Cue(start=c.start, end=c.end, lines=wrap_text(text, rules, target))
-                for c, text in zip(cues, texts, strict=True)
-            ],
-            target,
-            rules,
-        )
+        texts = _condensed(candidate, job, texts, rules)
+        return [
+            piece
+            for cue, text in zip(cues, texts, strict=True)
+            for piece in fit_cue(cue, text, target, rules)
+        ]
     assert failure is not None
     raise failure

@@ -32,6 +32,7 @@ class OpenAISettings(_Strict):
     attempts: int = Field(3, ge=1)
     timeout_s: float = Field(60.0, gt=0)
     backoff_s: float = Field(1.0, ge=0)
+    retry_after_cap_s: float = Field(30.0, ge=0)
 
 
 class TranslationSettings(_Strict):
@@ -56,6 +57,6 @@ class TranslationSettings(_Strict):
 
         try:
             found = langcodes.Language.get(code)
-        except (ValueError, langcodes.LanguageTagError):
+        except ValueError:
             return code
         return found.display_name() if found.is_valid() and found.language else code

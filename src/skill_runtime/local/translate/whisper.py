@@ -64,13 +64,16 @@ def partition(words: Sequence[TimedWord], spans: Sequence[tuple[float, float]]) 
 class WhisperProvider:
     name: ProviderName = "whisper"
 
+    def __init__(self, model: str | None = None) -> None:
+        self.model = model
+
     def supports(self, source: str, target: str, *, audio: Path | None) -> bool:
         return target == "en" and source != "en" and audio is not None
 
     def _words(self, audio: Path, source: str) -> list[TimedWord]:
         settings = config().local
         info = probe(audio, settings.media_extensions)
-        model: Any = load_model(settings.model, None)
+        model: Any = load_model(settings.model, self.model)
         segments, _ = model.transcribe(
             load_audio(info),
             language=source if source != "und" else None,
