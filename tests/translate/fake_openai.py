@@ -2,8 +2,14 @@
 
 Each request takes the next mode from `script` ("ok" once it runs out):
 ok, few (drops the last line), many (adds one), swap (reorders), echo
-(returns the source text), fence (wraps the JSON in a code fence), or an
-HTTP status such as "500".
+(returns the source text), fence (wraps the JSON in a code fence), mirror
+(answers in the request's own {"lines": [...]} shape), strings (a bare list
+of texts), long (each text 1,500 times over), an HTTP status such as "500",
+or "429:N" (busy, Retry-After: N). `refuse` lists response_format types the
+endpoint answers 400 to, as servers that do not know them do; `wordy` makes
+every translation about a third longer than the word table's, except when
+the request asks to shorten (each line carries its "translation"), like a
+model that condenses when told.
 """
 
 from __future__ import annotations
@@ -64,22 +70,50 @@ class Recorded:
         return str(self.body["messages"][0]["content"])
 
 
+FILLER = "o sea, en realidad"
+
+
+def wordy_line(text: str) -> str:
+    """A verbose translation: the word table's, padded to about a third longer."""
+    plain = translate_line(text)
+    pad = FILLER.split()
+    words = plain.split()
+    extra = [pad[k % len(pad)] for k in range(max(1, len(words) // 3))]
+    return " ".join([*extra, *words])
+
+
+def shorten_line(line: dict[str, Any]) -> str:
+    """What a model told to condense gives: the plain translation, cut to max_chars at a word."""
+    text = translate_line(line["text"])
+    limit = int(line.get("max_chars", len(text)))
+    while len(text) > limit and " " in text:
+        text = text.rsplit(" ", 1)[0]
+    return text
+
+
 @dataclass
 class FakeOpenAI:
     script: list[str] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
     base_url: str = ""
+    refuse: set[str] = field(default_factory=set)
+    wordy: bool = False
+
+    def text_for(self, mode: str, line: dict[str, Any]) -> str:
+        if mode == "echo":
+            return str(line["text"])
+        if mode == "long":
+            return translate_line(line["text"]) * 1500
+        if "translation" in line:
+            return shorten_line(line)
+        return wordy_line(line["text"]) if self.wordy else translate_line(line["text"])
 
     def answer(self, mode: str, body: dict[str, Any]) -> tuple[int, bytes]:
         if mode.isdigit():
             return int(mode), b'{"error": {"message": "scripted failure"}}'
         lines = json.loads(body["messages"][1]["content"])["lines"]
-        items = [
-            {
-                "id": line["id"],
-                "text": line["text"] if mode == "echo" else translate_line(line["text"]),
-            }
-            for line in lines
+        items: list[dict[str, Any]] = [
+            {"id": line["id"], "text": self.text_for(mode, line)} for line in lines
         ]
         if mode == "few":
             items = items[:-1]
@@ -87,7 +121,12 @@ class FakeOpenAI:
             items.append({"id": items[-1]["id"] + 1, "text": "extra"})
         elif mode == "swap" and len(items) > 1:
             items[0], items[1] = items[1], items[0]
-        content = json.dumps({"translations": items}, ensure_ascii=False)
+        shaped: Any = {"translations": items}
+        if mode == "mirror":
+            shaped = {"lines": items}
+        elif mode == "strings":
+            shaped = [item["text"] for item in items]
+        content = json.dumps(shaped, ensure_ascii=False)
         if mode == "fence":
             content = f"Here you go:\n```json\n{content}\n```"
         answer = {"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]}
@@ -95,16 +134,25 @@ class FakeOpenAI:
 
 
 @contextmanager
-def serve(script: list[str] | None = None) -> Iterator[FakeOpenAI]:
-    fake = FakeOpenAI(script=list(script or []))
+def serve(
+    script: list[str] | None = None, *, refuse: set[str] | None = None, wordy: bool = False
+) -> Iterator[FakeOpenAI]:
+    fake = FakeOpenAI(script=list(script or []), refuse=set(refuse or ()), wordy=wordy)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             fake.requests.append(Recorded(self.path, dict(self.headers.items()), body))
-            mode = fake.script.pop(0) if fake.script else "ok"
-            status, data = fake.answer(mode, body)
+            kind = (body.get("response_format") or {}).get("type")
+            if kind in fake.refuse:
+                mode = "400"
+            else:
+                mode = fake.script.pop(0) if fake.script else "ok"
+            busy = mode.startswith("429:")
+            status, data = fake.answer("429" if busy else mode, body)
             self.send_response(status)
+            if busy:
+                self.send_header("Retry-After", mode.split(":", 1)[1])
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()

@@ -130,3 +130,109 @@ def test_an_unreachable_endpoint_fails_after_retrying(monkeypatch: pytest.Monkey
         _provider().translate(_job())
     assert caught.value.context["reason"] == "unreachable"
     assert caught.value.context["attempts"] == config().translation.openai.attempts
+
+
+@pytest.mark.parametrize("server", [["mirror"], ["strings"]], indirect=True)
+def test_an_answer_in_the_requests_own_shape_is_accepted(server: FakeOpenAI) -> None:
+    assert _provider().translate(_job()) == SPANISH
+    assert len(server.requests) == 1
+
+
+def test_the_answer_is_asked_for_with_a_json_schema(server: FakeOpenAI) -> None:
+    _provider().translate(_job())
+    sent = server.requests[0].body["response_format"]
+    assert sent["type"] == "json_schema"
+    assert sent["json_schema"]["schema"]["required"] == ["translations"]
+
+
+@pytest.mark.parametrize(
+    ("refused", "formats"),
+    [
+        ({"json_schema"}, ["json_schema", "json_object"]),
+        ({"json_schema", "json_object"}, ["json_schema", "json_object", None]),
+    ],
+)
+def test_an_endpoint_refusing_response_format_is_asked_plainer(
+    monkeypatch: pytest.MonkeyPatch, refused: set[str], formats: list[str | None]
+) -> None:
+    with serve(refuse=refused) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        provider = _provider(batch_size=2)
+        assert provider.translate(_job()) == SPANISH
+    sent = [(r.body.get("response_format") or {}).get("type") for r in fake.requests]
+    assert sent[: len(formats)] == formats
+    assert sent[len(formats) :] == [formats[-1]] * 2
+
+
+@pytest.mark.parametrize(("header", "waited"), [("2", 2.0), ("600", 30.0)])
+def test_retry_after_is_honoured_up_to_the_cap(
+    monkeypatch: pytest.MonkeyPatch, header: str, waited: float
+) -> None:
+    slept: list[float] = []
+    with serve([f"429:{header}"]) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        provider = OpenAIProvider(config().translation.openai, model="m", sleep=slept.append)
+        assert provider.translate(_job()) == SPANISH
+    assert slept == [waited]
+
+
+@pytest.mark.parametrize("server", [["long"]], indirect=True)
+def test_a_runaway_answer_is_rejected_and_asked_again(server: FakeOpenAI) -> None:
+    assert _provider().translate(_job()) == SPANISH
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("server", [["long", "long", "long"]], indirect=True)
+def test_runaway_answers_on_every_attempt_fail_naming_the_reason(server: FakeOpenAI) -> None:
+    with pytest.raises(SkillError) as caught:
+        _provider().translate(_job())
+    assert caught.value.context["reason"] == "too_long"
+    assert "far longer" in render("errors/translation_failed", **caught.value.context)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://translate.example.com/v1", "http://10.0.0.5:8080/v1", "ftp://127.0.0.1/v1"]
+)
+def test_plain_http_to_another_host_is_refused_before_sending(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", url)
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    with pytest.raises(SkillError) as caught:
+        _provider().translate(_job())
+    assert caught.value.code == "translator_insecure"
+    assert KEY not in render("errors/translator_insecure", **caught.value.context)
+
+
+@pytest.mark.parametrize(
+    ("env", "configured"),
+    [
+        ({"OPENAI_API_KEY": KEY}, False),
+        ({"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}, True),
+        ({"OPENAI_API_KEY": KEY, "AI_SUBTITLES_TRANSLATOR": "openai"}, True),
+    ],
+)
+def test_only_a_named_endpoint_or_pinned_provider_is_used(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], configured: bool
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert _provider().configured is configured
+
+
+def test_an_endpoint_that_does_not_answer_in_time_is_a_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{silent.getsockname()[1]}/v1")
+        settings = config().translation.openai.model_copy(
+            update={"backoff_s": 0.0, "timeout_s": 0.2, "attempts": 2}
+        )
+        with pytest.raises(SkillError) as caught:
+            OpenAIProvider(settings, model="m").translate(_job())
+    assert caught.value.code == "translation_timeout"
+    assert config().exit_status("translation_timeout") == 7

@@ -118,3 +118,72 @@ def test_a_glossary_file_named_in_the_environment_is_used(
     monkeypatch.setenv("AI_SUBTITLES_GLOSSARY", str(glossary))
     translate_cues(_cues(), "en", "es", audio=None, rules=RULES)
     assert '"NemoVideo" → "NemoVideo"' in endpoint.requests[0].system
+
+
+def test_each_cue_goes_out_with_its_budget(endpoint: FakeOpenAI) -> None:
+    translate_cues(_cues(), "en", "es", audio=None, rules=RULES)
+    lines = endpoint.requests[0].payload["lines"]
+    assert [line["max_chars"] for line in lines] == [30, 41, 18]
+
+
+def test_translations_over_budget_are_asked_again_shorter(monkeypatch: pytest.MonkeyPatch) -> None:
+    with serve(wordy=True) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        out = translate_cues(_cues(), "en", "es", audio=None, rules=RULES)
+    (shortened,) = fake.requests[1].payload["lines"]
+    assert shortened["text"] == "a very long sentence and a very long sentence"
+    assert shortened["translation"].startswith("o sea, en")
+    assert "shorter translation" in fake.requests[1].system
+    assert [(c.start, c.end) for c in out] == [(c.start, c.end) for c in _cues()]
+    for cue in out:
+        assert len(cue.text.replace("\n", " ")) <= 20 * (cue.end - cue.start)
+
+
+def test_a_translation_too_long_for_its_cue_is_split_inside_the_source_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cues = [
+        Cue(start=0.0, end=6.0, lines=["hello world. welcome to this short demo"]),
+        Cue(start=6.1, end=7.5, lines=["good morning"]),
+    ]
+    rules = RULES.with_overrides(max_chars_per_line=20)
+    with serve(wordy=True, refuse={"json_schema", "json_object"}) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setattr(
+            "skill_runtime.local.translate.openai.OpenAIProvider.shorten", None, raising=False
+        )
+        out = translate_cues(cues, "en", "es", audio=None, rules=rules)
+    first = [c for c in out if c.end <= 6.0]
+    assert len(first) == 2
+    assert first[0].start == 0.0 and first[-1].end == 6.0
+    assert first[0].text.endswith("mundo.")
+    assert [(c.start, c.end) for c in out if c.start >= 6.1] == [(6.1, 7.5)]
+    assert all(c.end - c.start >= rules.min_duration_s for c in out)
+
+
+class _Runaway:
+    name = "argos"
+
+    def supports(self, source: str, target: str, *, audio: Path | None) -> bool:
+        return True
+
+    def translate(self, job: Job) -> list[str]:
+        return [text * 1500 for text in job.texts]
+
+
+def test_a_runaway_translation_from_any_provider_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        "skill_runtime.local.translate.service.registry",
+        lambda model=None: {"argos": _Runaway()},
+    )
+    monkeypatch.setattr(
+        "skill_runtime.local.translate.service.config",
+        lambda: config().model_copy(
+            update={"translation": config().translation.model_copy(update={"order": ["argos"]})}
+        ),
+    )
+    with pytest.raises(SkillError) as caught:
+        translate_cues(_cues(), "en", "es", audio=None, rules=RULES)
+    assert caught.value.context["reason"] == "too_long"
