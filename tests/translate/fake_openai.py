@@ -144,10 +144,8 @@ def serve(
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             fake.requests.append(Recorded(self.path, dict(self.headers.items()), body))
             kind = (body.get("response_format") or {}).get("type")
-            if kind in fake.refuse:
-                mode = "400"
-            else:
-                mode = fake.script.pop(0) if fake.script else "ok"
+            refused = kind in fake.refuse
+            mode = "400" if refused else fake.script.pop(0) if fake.script else "ok"
             busy = mode.startswith("429:")
             status, data = fake.answer("429" if busy else mode, body)
             self.send_response(status)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from skill_runtime.captions import Cue
@@ -20,7 +22,7 @@ def _check_within_window(pieces: list[Cue], source: Cue) -> None:
         assert piece.end - piece.start >= RULES.min_duration_s - 1e-9
         assert len(piece.lines) <= RULES.max_lines
         assert all(display_width(line) <= RULES.max_chars_per_line for line in piece.lines)
-    for before, after in zip(pieces, pieces[1:], strict=False):
+    for before, after in itertools.pairwise(pieces):
         assert after.start > before.end
 
 
@@ -60,7 +62,7 @@ def test_a_clause_mark_is_preferred_to_a_word_break() -> None:
 
 def test_no_piece_is_shorter_than_the_minimum_even_in_a_short_window() -> None:
     short = Cue(start=0.0, end=1.5, lines=["x"])
-    text = "Una frase larga, muy larga, que no cabe en dos líneas de subtítulo, por mucho que lo intente."
+    text = "Una frase larga, muy larga, que no cabe en dos líneas, por mucho que lo intente."
     pieces = fit_cue(short, text, "es", RULES)
     assert len(pieces) == 1
     assert (pieces[0].start, pieces[0].end) == (0.0, 1.5)
