@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--fit", choices=["pad", "crop"], help="fill the frame by padding or cropping")
     c.add_argument("--style", help="clean | boxed | vertical-bold | karaoke")
-    cmd("setup", "connect or prepare the backend (model, token)")
+    cmd("setup", "connect or prepare the backend (model, token)").add_argument(
+        "--translation", metavar="SRC-DST", help="install an offline translation pack, e.g. en-es"
+    )
     cmd("doctor", "check that everything needed is here")
     return p
 
@@ -203,6 +205,8 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
         yield backend.export(resume=args.resume, cancel=args.cancel)
     elif args.command == "caption":
         yield backend.caption(_caption_request(args, ctx))
+    elif args.command == "setup" and getattr(args, "translation", None):
+        yield backend.setup_translation(args.translation)
     elif args.command == "setup":
         yield backend.setup()
     elif args.command == "credits":

@@ -70,8 +70,8 @@ def test_with_no_translator_the_error_names_the_pair_and_how_to_enable_it() -> N
     assert caught.value.code == "translation_unavailable"
     message = render("errors/translation_unavailable", **caught.value.context)
     assert "English (en) → Spanish (es)" in message
-    assert "argospm install translate-en_es" in message
-    assert "OPENAI_BASE_URL and OPENAI_API_KEY" in message
+    assert "ai-subtitles setup --translation en-es" in message
+    assert "OPENAI_BASE_URL" in message
 
 
 def test_whisper_is_offered_for_english_only() -> None:

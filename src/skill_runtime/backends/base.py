@@ -66,6 +66,9 @@ class Backend:
     def setup(self) -> Result:
         raise self._unavailable("setup")
 
+    def setup_translation(self, pair: str) -> Result:
+        raise self._unavailable("setup --translation")
+
     def upload(self, files: list[Path], urls: list[str]) -> Result:
         raise self._unavailable("upload")
 

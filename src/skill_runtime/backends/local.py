@@ -18,6 +18,8 @@ from ..local.probe import probe
 from ..local.render.ffmpeg import locate
 from ..local.render.fonts import font_files
 from ..local.session import LocalSession, load_session, save_session
+from ..local.translate.doctor import translation_check
+from ..local.translate.setup import install_pair
 from ..messages import render
 from ..results import MediaFile, Result
 from .base import Backend, CaptionRequest, Check
@@ -142,6 +144,9 @@ class LocalBackend(Backend):
             },
         )
 
+    def setup_translation(self, pair: str) -> Result:
+        return install_pair(pair, self.ctx.progress)
+
     def doctor(self) -> list[Check]:
         settings = self.ctx.config.local
         checks: list[Check] = []
@@ -193,4 +198,5 @@ class LocalBackend(Backend):
                     detail=render(f"errors/{exc.code}", **exc.context),
                 )
             )
+        checks.append(translation_check())
         return checks

@@ -173,7 +173,7 @@ def retry_after(response: httpx.Response, cap: float) -> float | None:
 
 
 def check_base_url(url: str) -> str:
-    """https anywhere; plain http only to this machine (the key would travel in clear)."""
+    """https anywhere; plain http only to this machine (a key or a pack would travel in clear)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     if host and (parts.scheme == "https" or (parts.scheme == "http" and is_loopback(host))):

@@ -36,7 +36,7 @@ LANGUAGE_FAILURES = ("translation_unavailable", *_FAILED, "translator_insecure")
 def registry(model: str | None = None) -> dict[ProviderName, Provider]:
     settings = config().translation
     return {
-        "argos": ArgosProvider(settings.pivot),
+        "argos": ArgosProvider(settings.argos, settings.pivot),
         "openai": OpenAIProvider(settings.openai),
         "whisper": WhisperProvider(model),
     }

@@ -35,12 +35,24 @@ class OpenAISettings(_Strict):
     retry_after_cap_s: float = Field(30.0, ge=0)
 
 
+class ArgosSettings(_Strict):
+    """Offline packs from the Argos package index, kept under the store."""
+
+    index_url: str = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
+    index_env: str = "AI_SUBTITLES_ARGOS_INDEX"
+    store_folder: str = "translation-packs"
+    beam_size: int = Field(2, ge=1)
+    batch_size: int = Field(32, ge=1)
+    timeout_s: float = Field(60.0, gt=0)
+
+
 class TranslationSettings(_Strict):
     order: list[ProviderName] = Field(default_factory=lambda: list(DEFAULT_ORDER))
     provider_env: str = "AI_SUBTITLES_TRANSLATOR"
     glossary_env: str = "AI_SUBTITLES_GLOSSARY"
     pivot: str = "en"
     openai: OpenAISettings = OpenAISettings()
+    argos: ArgosSettings = ArgosSettings()
     languages: dict[str, Language] = Field(default_factory=dict)
     # Every language the skill captions or translates (Whisper's list): a tag's
     # primary subtag must be one of these before it reaches a file name.

@@ -1,0 +1,27 @@
+"""The `doctor` line for translation: which pairs work now, and how to add others."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+from ...backends.base import Check
+from ...config import config
+from ...messages import render
+from . import packs
+
+
+def translation_check() -> Check:
+    """Never required: captions in the spoken language need no translator."""
+    settings = config().translation
+    pairs = sorted(packs.installed_pairs(settings.argos))
+    base = os.environ.get(settings.openai.base_url_env)
+    pinned = os.environ.get(settings.provider_env)
+    endpoint = urlsplit(base).netloc if base else ("default" if pinned == "openai" else None)
+    detail = render(
+        "local/doctor_translation",
+        pairs=[f"{a}→{b}" for a, b in pairs],
+        endpoint=endpoint,
+        pivot=settings.pivot,
+    )
+    return Check(name="translation", ok=bool(pairs or endpoint), detail=detail, required=False)

@@ -1,0 +1,88 @@
+"""`ai-subtitles setup --translation en-es`: offline packs for one language pair.
+
+A direct pack is used when the index has one; otherwise the two halves
+through the pivot language (English). Halves already installed are kept.
+Downloads are https (plain http only on this machine), since a pack is code
+and data the model runner will load.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from ...config import config
+from ...errors import SkillError
+from ...language_tags import canonical
+from ...progress import Progress
+from ...results import Result
+from ..cues.text import primary_language
+from . import packs
+from .openai import check_base_url
+
+
+def parse_pair(text: str) -> tuple[str, str]:
+    """ "en-es" or "en:es" as two checked primary codes; a usage error otherwise."""
+    parts = text.replace(":", "-").split("-")
+    if len(parts) != 2 or not all(parts):
+        raise SkillError(
+            "usage",
+            problem=f"--translation takes a pair like en-es, not {text[:40]!r}",
+            usage="ai-subtitles setup --translation en-es",
+        )
+    source, target = (primary_language(canonical(p, option="--translation")) for p in parts)
+    if source == target:
+        raise SkillError(
+            "usage", problem="--translation needs two different languages", usage="e.g. en-es"
+        )
+    return source, target
+
+
+def install_pair(text: str, progress: Progress) -> Result:
+    source, target = parse_pair(text)
+    settings = config().translation
+    argos = settings.argos
+    check_base_url(packs.index_url(argos))
+    have = packs.installed_pairs(argos)
+    if packs.route(have, source, target, settings.pivot) is not None:
+        return _answer(source, target, [], have)
+    progress.status("progress/fetching_pack_index")
+    with httpx.Client(timeout=argos.timeout_s, follow_redirects=True) as client:
+        index = packs.fetch_index(client, argos)
+        offered = {(m.from_code, m.to_code) for m in index}
+        wanted = [(source, target)]
+        if (source, target) not in offered:
+            wanted = packs.needed(source, target, settings.pivot)
+        missing = [pair for pair in wanted if pair not in have]
+        if not all(pair in offered for pair in missing):
+            absent = next(pair for pair in missing if pair not in offered)
+            raise SkillError(
+                "pack_not_offered", source=absent[0], target=absent[1], index=packs.index_url(argos)
+            )
+        for pair in missing:
+            for link in next(m.links for m in index if (m.from_code, m.to_code) == pair):
+                check_base_url(link)
+        for from_code, to_code in missing:
+            packs.install(client, argos, index, from_code, to_code, progress)
+    return _answer(source, target, missing, packs.installed_pairs(argos))
+
+
+def _answer(
+    source: str, target: str, installed: list[tuple[str, str]], pairs: set[tuple[str, str]]
+) -> Result:
+    name = config().translation.name
+    return Result(
+        action="setup",
+        template="local/translation_ready",
+        context={
+            "source": source,
+            "target": target,
+            "source_name": name(source),
+            "target_name": name(target),
+            "installed": [f"{a}→{b}" for a, b in installed],
+            "route": packs.route(pairs, source, target, config().translation.pivot),
+        },
+        data={
+            "installed": [list(p) for p in installed],
+            "pairs": sorted(f"{a}-{b}" for a, b in pairs),
+        },
+    )
