@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -50,3 +51,38 @@ def test_missing_translator_delivers_the_spoken_language_then_adds_the_other_lat
         added = _run(env, out, "chat", "add Spanish")
     assert added.returncode == 0, added.stderr
     assert "Captions (es)" in _run(env, out, "state").stdout
+
+
+def _media(done: subprocess.CompletedProcess[str]) -> list[str]:
+    return sorted(Path(x[7:]).name for x in done.stdout.splitlines() if x.startswith("MEDIA: "))
+
+
+def test_a_failing_translator_costs_only_its_language_and_it_is_added_later_from_the_words(
+    tmp_path: Path,
+) -> None:
+    clip = make_clip(tmp_path / "talk.mp4", "Hello world. Welcome to this demo.", size="320x180")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AI_SUBTITLES_"))}
+    env["AI_SUBTITLES_HOME"] = str(tmp_path / "home")
+    with serve() as gone:
+        down = gone.base_url
+    env["OPENAI_BASE_URL"] = down
+    out = tmp_path / "out"
+
+    first = _run(env, out, "say", "add captions in English and Spanish", "--file", str(clip))
+    assert first.returncode == 6, first.stderr
+    assert "Captions in English are ready" in first.stderr
+    assert "could not be reached" in first.stderr
+    assert 'chat "add Spanish"' in first.stderr
+    assert {"talk.en.srt", "talk.captioned.mp4"} <= set(_media(first))
+
+    with serve() as endpoint:
+        # A model that cannot load: adding a language must not recognise the speech again.
+        env |= {"OPENAI_BASE_URL": endpoint.base_url, "AI_SUBTITLES_MODEL": str(tmp_path / "none")}
+        added = _run(env, out, "chat", "add Spanish")
+        exported = _run(env, out, "--json", "export")
+    assert added.returncode == 0, added.stderr
+    assert exported.returncode == 0, exported.stderr
+    answer = json.loads(exported.stdout)
+    assert answer["burned"] == ["en", "es"]
+    assert answer["soft_tracks"] == ["en", "es"]
+    assert (out / "talk.es.srt").is_file()
