@@ -90,7 +90,9 @@ def _translator(backend: LocalBackend, session: LocalSession) -> Callable[[str],
         )
         backend.ctx.progress.status("progress/translating", source=source, target=target)
         audio = info.path if info.has_audio else None
-        return translate_cues(cues, source, target, audio=audio, rules=rules)
+        return translate_cues(
+            cues, source, target, audio=audio, rules=rules, model=backend.ctx.model
+        )
 
     return translate
 
