@@ -19,3 +19,7 @@ def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "AI_SUBTITLES_GLOSSARY",
     ):
         monkeypatch.delenv(name, raising=False)
+    # An Ollama server that happens to run on this machine must not change the outcome.
+    monkeypatch.setattr(
+        "skill_runtime.local.translate.ollama.detect", lambda url, model_env, timeout_s: None
+    )

@@ -140,6 +140,15 @@ def serve(
     fake = FakeOpenAI(script=list(script or []), refuse=set(refuse or ()), wordy=wordy)
 
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            """Ollama's model list, so the server also passes for a local Ollama."""
+            data = json.dumps({"models": [{"name": "fake-llm"}, {"name": "other"}]}).encode()
+            self.send_response(200 if self.path == "/api/tags" else 404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             fake.requests.append(Recorded(self.path, dict(self.headers.items()), body))

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from ...backends.base import Check
 from ...config import config
 from ...messages import render
-from . import packs
+from . import ollama, packs
 
 
 def translation_check() -> Check:
@@ -18,10 +18,14 @@ def translation_check() -> Check:
     base = os.environ.get(settings.openai.base_url_env)
     pinned = os.environ.get(settings.provider_env)
     endpoint = urlsplit(base).netloc if base else ("default" if pinned == "openai" else None)
+    local = settings.openai
+    found = ollama.detect(local.ollama_url, local.model_env, local.ollama_probe_s)
     detail = render(
         "local/doctor_translation",
         pairs=[f"{a}→{b}" for a, b in pairs],
         endpoint=endpoint,
+        ollama=f"{urlsplit(found[0]).netloc}, {found[1]}" if found else None,
         pivot=settings.pivot,
     )
-    return Check(name="translation", ok=bool(pairs or endpoint), detail=detail, required=False)
+    ok = bool(pairs or endpoint or found)
+    return Check(name="translation", ok=ok, detail=detail, required=False)

@@ -202,10 +202,12 @@ class OpenAIProvider:
         pinned = os.environ.get(config().translation.provider_env) == self.name
         return bool(os.environ.get(self.settings.base_url_env)) or pinned
 
+    def base_url(self) -> str:
+        return os.environ.get(self.settings.base_url_env) or self.settings.default_base_url
+
     @property
     def url(self) -> str:
-        base = os.environ.get(self.settings.base_url_env) or self.settings.default_base_url
-        return check_base_url(base.rstrip("/")) + "/chat/completions"
+        return check_base_url(self.base_url().rstrip("/")) + "/chat/completions"
 
     def supports(self, source: str, target: str, *, audio: Path | None) -> bool:
         return self.configured

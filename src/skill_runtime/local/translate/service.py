@@ -23,6 +23,7 @@ from ..settings import CueRules
 from .argos import ArgosProvider
 from .base import Job, Provider, names
 from .fit import budget, fit_cue, fits
+from .ollama import OllamaProvider
 from .openai import OpenAIProvider, too_long
 from .settings import ProviderName
 from .whisper import WhisperProvider
@@ -39,6 +40,7 @@ def registry(model: str | None = None) -> dict[ProviderName, Provider]:
         "argos": ArgosProvider(settings.argos, settings.pivot),
         "openai": OpenAIProvider(settings.openai),
         "whisper": WhisperProvider(model),
+        "ollama": OllamaProvider(settings.openai),
     }
 
 

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ProviderName = Literal["argos", "openai", "whisper"]
-DEFAULT_ORDER: tuple[ProviderName, ...] = ("argos", "openai", "whisper")
+ProviderName = Literal["argos", "openai", "whisper", "ollama"]
+DEFAULT_ORDER: tuple[ProviderName, ...] = ("argos", "openai", "whisper", "ollama")
 
 
 class _Strict(BaseModel):
@@ -33,6 +33,9 @@ class OpenAISettings(_Strict):
     timeout_s: float = Field(60.0, gt=0)
     backoff_s: float = Field(1.0, ge=0)
     retry_after_cap_s: float = Field(30.0, ge=0)
+    # A local Ollama server is looked for here (loopback only) when nothing else can translate.
+    ollama_url: str = "http://127.0.0.1:11434"
+    ollama_probe_s: float = Field(0.5, gt=0)
 
 
 class ArgosSettings(_Strict):
