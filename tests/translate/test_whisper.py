@@ -8,6 +8,7 @@ import pytest
 
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
+from skill_runtime.errors import SkillError
 from skill_runtime.local.sample import make_clip
 from skill_runtime.local.translate import translate_cues
 from skill_runtime.local.translate.whisper import partition
@@ -53,3 +54,29 @@ def test_spanish_speech_becomes_english_cues_on_the_source_timing(
     assert [(c.start, c.end) for c in out] == [(0.3, 1.9), (2.0, 4.6)]
     english = " ".join(c.text for c in out).lower()
     assert sum(word in english for word in ("good", "morning", "today", "weather", "city")) >= 2
+
+
+def test_the_translate_task_runs_on_the_model_the_user_chose(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    chosen: list[str | None] = []
+
+    def load_model(settings: object, choice: str | None) -> None:
+        chosen.append(choice)
+        raise SkillError("model_missing", model=str(choice), reason="load_failed", detail="")
+
+    monkeypatch.setattr("skill_runtime.local.translate.whisper.load_model", load_model)
+    monkeypatch.setattr("skill_runtime.local.translate.whisper.probe", lambda path, ext: None)
+    monkeypatch.setattr("skill_runtime.local.translate.whisper.load_audio", lambda info: None)
+    cues = [Cue(start=0.0, end=1.0, lines=["hola"])]
+    with pytest.raises(SkillError):
+        translate_cues(
+            cues,
+            "es",
+            "en",
+            audio=tmp_path / "a.wav",
+            rules=config().local.cues,
+            provider="whisper",
+            model="small",
+        )
+    assert chosen == ["small"]
