@@ -124,7 +124,8 @@ def _context(args: argparse.Namespace, cfg: SkillConfig) -> Context:
         progress=Progress(quiet=getattr(args, "quiet", False)),
         version=manifest().version,
         platform=detect_platform(),
-        language=canonical(spoken, option="--language") if spoken else None,
+        # Whisper knows languages, not regions: en-US is recognised as en.
+        language=canonical(spoken, option="--language").split("-")[0] if spoken else None,
         model=getattr(args, "model", None) or os.environ.get("AI_SUBTITLES_MODEL"),
     )
 
@@ -135,9 +136,9 @@ def _tags(text: str | None, option: str) -> list[str]:
 
 
 def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
-    languages = _tags(args.languages, "--languages")
     burned = _tags(args.burn_languages, "--burn-languages")
-    if len(burned) > 2 or not set(burned) <= set(languages or burned):
+    languages = _tags(args.languages, "--languages") or burned
+    if len(burned) > 2 or not set(burned) <= set(languages):
         raise SkillError(
             "usage",
             problem="--burn-languages takes one or two of the --languages",

@@ -12,7 +12,7 @@ from skill_runtime.config import config
 from skill_runtime.errors import SkillError
 from skill_runtime.local.translate import translate_cues
 from skill_runtime.local.translate.base import Job
-from skill_runtime.local.translate.service import choose
+from skill_runtime.local.translate.service import LANGUAGE_FAILURES, choose
 from skill_runtime.messages import render
 
 from .conftest import KEY
@@ -187,3 +187,15 @@ def test_a_runaway_translation_from_any_provider_is_refused(
     with pytest.raises(SkillError) as caught:
         translate_cues(_cues(), "en", "es", audio=None, rules=RULES)
     assert caught.value.context["reason"] == "too_long"
+
+
+def test_a_refused_endpoint_names_the_pair_so_the_others_can_be_delivered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://translate.example.com/v1")
+    with pytest.raises(SkillError) as caught:
+        translate_cues(_cues(), "en", "es", audio=None, rules=RULES)
+    assert caught.value.code in LANGUAGE_FAILURES
+    message = render("errors/translator_insecure", **caught.value.context, made=["English"])
+    assert "Captions in English are ready" in message
+    assert 'chat "add Spanish"' in message

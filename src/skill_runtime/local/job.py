@@ -53,6 +53,7 @@ def apply_request(
     changes: dict[str, Any] = {}
     if request.languages:
         changes["languages"] = list(dict.fromkeys(request.languages))
+    if request.languages or request.burn_languages:
         changes["burn_languages"] = list(request.burn_languages)
     if request.burn is not None:
         changes["burn"] = request.burn

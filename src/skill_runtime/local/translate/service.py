@@ -175,6 +175,8 @@ def translate_cues(
             _check(texts, job, candidate)
         except SkillError as error:
             if error.code not in _FAILED:
+                # Whatever stopped it, the message can name the pair.
+                error.context = {**names(job), **error.context}
                 raise
             failure = error
             continue
