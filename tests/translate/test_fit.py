@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
@@ -74,3 +76,32 @@ def test_without_a_clause_mark_the_best_word_break_is_used() -> None:
     assert len(pieces) == 2
     assert " ".join(p.text.replace("\n", " ") for p in pieces) == text
     _check_within_window(pieces, SOURCE)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(
+        st.text("abcdefghij", min_size=1, max_size=9).map(lambda w: w + st_punct(w)),
+        min_size=1,
+        max_size=30,
+    ),
+    start=st.floats(min_value=0, max_value=100, allow_nan=False),
+    duration=st.floats(min_value=0.9, max_value=7.0, allow_nan=False),
+)
+def test_fitted_pieces_stay_in_the_window_keep_every_word_and_the_minimum(
+    words: list[str], start: float, duration: float
+) -> None:
+    source = Cue(start=round(start, 3), end=round(start + duration, 3), lines=["x"])
+    pieces = fit_cue(source, " ".join(words), "es", RULES)
+    assert [w for p in pieces for line in p.lines for w in line.split()] == words
+    assert pieces[0].start == source.start and pieces[-1].end == source.end
+    assert all(source.start <= p.start < p.end <= source.end for p in pieces)
+    if len(pieces) > 1:
+        assert all(p.end - p.start >= RULES.min_duration_s for p in pieces)
+        assert all(len(p.lines) <= RULES.max_lines for p in pieces)
+        assert all(b.start > a.end for a, b in itertools.pairwise(pieces))
+
+
+def st_punct(word: str) -> str:
+    """Every third word (by its letters) ends a clause, so clause splits get exercised."""
+    return "," if sum(map(ord, word)) % 3 == 0 else ""

@@ -41,16 +41,20 @@ def _gap(rules: CueRules) -> float:
 def _times(
     start: float, end: float, weights: list[int], rules: CueRules
 ) -> list[tuple[float, float]] | None:
-    """Consecutive spans sharing [start, end] by weight, each at least the minimum duration."""
-    gap, least = _gap(rules), rules.min_duration_s
-    free = end - start - gap * (len(weights) - 1) - least * len(weights)
+    """Consecutive spans sharing [start, end] by weight, each at least the minimum duration.
+
+    Whole milliseconds throughout, so rounding can never take a piece under the minimum.
+    """
+    gap, least = round(_gap(rules) * 1000), math.ceil(rules.min_duration_s * 1000)
+    first, last = round(start * 1000), round(end * 1000)
+    free = last - first - gap * (len(weights) - 1) - least * len(weights)
     if free < 0:
         return None
     spans: list[tuple[float, float]] = []
-    at = start
+    at = first
     for k, weight in enumerate(weights):
-        stop = end if k == len(weights) - 1 else at + least + free * weight / sum(weights)
-        spans.append((round(at, 3), round(stop, 3)))
+        stop = last if k == len(weights) - 1 else at + least + free * weight // sum(weights)
+        spans.append((at / 1000, stop / 1000))
         at = stop + gap
     return spans
 
