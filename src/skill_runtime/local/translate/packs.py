@@ -31,7 +31,8 @@ from ...progress import Progress
 from ...store import home
 from .settings import ArgosSettings
 
-_MODEL_FILES = ("model/model.bin", "model/config.json", "sentencepiece.model")
+# Older packs (CTranslate2 2.x) have no model/config.json, so it is not required.
+_MODEL_FILES = ("model/model.bin", "sentencepiece.model")
 
 
 class PackMeta(BaseModel):
