@@ -194,6 +194,8 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
     if args.command == "doctor":
         yield _doctor(ctx)
         return
+    # Checked before the backend (and its heavy imports) loads: a bad value fails at once.
+    request = _caption_request(args, ctx) if args.command == "caption" else None
     backend: Backend = get_backend(getattr(args, "backend", "local"), ctx)
     if args.command == "say":
         yield from handlers.say(args.text, args.file, backend, cfg)
@@ -204,8 +206,8 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
         yield backend.chat(args.text)
     elif args.command == "export":
         yield backend.export(resume=args.resume, cancel=args.cancel)
-    elif args.command == "caption":
-        yield backend.caption(_caption_request(args, ctx))
+    elif request is not None:
+        yield backend.caption(request)
     elif args.command == "setup" and getattr(args, "translation", None):
         yield backend.setup_translation(args.translation)
     elif args.command == "setup":
