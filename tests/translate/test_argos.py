@@ -16,7 +16,7 @@ from skill_runtime.config import config
 from skill_runtime.errors import SkillError
 from skill_runtime.local.translate import packs, translate_cues
 from skill_runtime.local.translate.packs import route
-from skill_runtime.local.translate.setup import install_pair
+from skill_runtime.local.translate.setup import install_pair, parse_pair
 from skill_runtime.messages import render
 from skill_runtime.progress import Progress
 from skill_runtime.store import APP_NAME
@@ -166,3 +166,27 @@ def test_an_installed_real_pack_translates_a_track(monkeypatch: pytest.MonkeyPat
     )
     assert [(c.start, c.end) for c in out] == [(0.0, 1.0), (1.2, 2.0)]
     assert all(c.text for c in out)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("en-es", ("en", "es")),
+        ("EN:es", ("en", "es")),
+        ("de-en", ("de", "en")),
+        ("en-en", "usage"),
+        ("en", "usage"),
+        ("en-es-fr", "usage"),
+        ("english-es", "unknown_language"),
+        ("en-../../x", "unknown_language"),
+    ],
+)
+def test_the_pair_is_checked_before_anything_is_fetched(
+    text: str, expected: tuple[str, str] | str
+) -> None:
+    if isinstance(expected, tuple):
+        assert parse_pair(text) == expected
+        return
+    with pytest.raises(SkillError) as caught:
+        parse_pair(text)
+    assert caught.value.code == expected
