@@ -252,6 +252,8 @@ def main() -> None:
     )
     for clip in clips:
         audio, turn_onsets = prepare(clip, work)
+        if "espeak" in clip:
+            clip["reference"] = " ".join(text for _, text in clip["espeak"])
         language = clip.get("language")
         is_speech = "lavfi" not in clip
         seconds = len(audio) / SAMPLE_RATE
