@@ -10,8 +10,10 @@ WER against the written text, words written with a hyphen or apostrophe kept
 intact, % of cues within the timed-text rules, dangling line/cue ends (a line
 ending in an article, preposition, conjunction, pronoun or possessive), cues
 on music/noise/silence (hallucinations), median onset error (cue start to the
-nearest speech onset found by frame energy), speaker turns shown (a cue or a
-dashed line starting at the turn), and the ASR real-time factor with its ratio
+nearest speech onset found by frame energy; the project snaps onsets with a
+similar energy rule, so its figure is an agreement check, not ground truth),
+speaker turns shown (a cue or a dashed line starting at the turn), and the ASR
+real-time factor with its ratio
 to raw beam 5. The 9:16 rows re-run the project's cue builder at the vertical
 limits. Systems run interleaved per clip so a shared machine's load hits all alike.
 """
