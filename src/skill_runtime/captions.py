@@ -14,6 +14,8 @@ class Word(BaseModel):
     start: float
     end: float
     probability: float = 1.0
+    # The first word of another speaker's turn (dialogue in one cue gets dashes).
+    turn: bool = False
 
 
 class Cue(BaseModel):

@@ -18,6 +18,7 @@ from ..errors import SkillError
 from ..results import MediaFile
 from .asr import load_model, transcribe
 from .asr.onsets import snap_onsets
+from .asr.turns import mark_turns
 from .audio import SAMPLE_RATE, load_audio
 from .cues import build_cues
 from .languages import iso639_2
@@ -242,6 +243,7 @@ def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> lis
         settings=settings.recognition,
         progress=ctx.progress,
         offset_s=info.audio_offset_s,
+        unspaced_languages=settings.cues.no_space_languages,
     )
     if not transcript.words:
         raise SkillError("no_speech", path=str(info.path), duration=info.duration)
@@ -250,6 +252,14 @@ def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> lis
         audio,
         sample_rate=SAMPLE_RATE,
         offset_s=info.audio_offset_s,
+        settings=settings.recognition,
+    )
+    session.words = mark_turns(
+        session.words,
+        audio,
+        sample_rate=SAMPLE_RATE,
+        offset_s=info.audio_offset_s,
+        sentence_end=settings.cues.sentence_end,
         settings=settings.recognition,
     )
     del audio

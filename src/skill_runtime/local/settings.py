@@ -31,6 +31,14 @@ class CueRules(_Strict):
     # Words a line (or cue) must not end with, per language: articles, determiners,
     # prepositions, conjunctions, subject pronouns, auxiliaries, negations.
     no_end_words: dict[str, list[str]] = Field(default_factory=dict)
+    # Endings that make a word possessive or a contraction ("John's", "it's").
+    no_end_suffixes: dict[str, list[str]] = Field(default_factory=dict)
+    # Words a line must not start with (a negation torn from its verb: "ask | not").
+    no_start_words: dict[str, list[str]] = Field(default_factory=dict)
+    # Good words to start a line with: conjunctions, prepositions, relative words.
+    break_before_words: dict[str, list[str]] = Field(default_factory=dict)
+    # Two speakers in one cue: each speaker's line starts with this mark.
+    dialogue_dash: str = "-"
 
     def with_overrides(self, **changes: object) -> CueRules:
         return self.model_copy(update={k: v for k, v in changes.items() if v is not None})
@@ -62,6 +70,9 @@ class Shape(_Strict):
     margin_top: int
     margin_side: int
     max_chars_per_line: int | None = None
+    # Text size on this frame relative to the style's: styles sized for a
+    # landscape screen (no line length of their own) are too small on a phone.
+    font_scale: float = Field(1.0, gt=0)
 
 
 class ModelSettings(_Strict):
@@ -87,6 +98,10 @@ class RecognitionSettings(_Strict):
     onset_threshold: float = Field(0.1, gt=0, lt=1)
     onset_max_shift_s: float = Field(0.5, ge=0)
     onset_phrase_gap_s: float = Field(0.15, ge=0)
+    turn_short_answer_words: int = Field(4, ge=0)
+    turn_pause_s: float = Field(0.3, ge=0)
+    turn_pitch_semitones: float = Field(5.0, gt=0)
+    turn_energy_db: float = Field(8.0, gt=0)
 
 
 class VideoSettings(_Strict):

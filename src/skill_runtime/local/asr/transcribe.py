@@ -7,6 +7,7 @@ text invented over silence or music) and n-grams repeated back to back.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 from ...captions import Word
 from ...progress import Progress
 from ..settings import ModelSettings, RecognitionSettings
+from .pieces import Piece, words_as_written
 
 
 class Transcript(BaseModel):
@@ -54,7 +56,9 @@ def transcribe(
     settings: RecognitionSettings,
     progress: Progress,
     offset_s: float = 0.0,
+    unspaced_languages: Collection[str] = (),
 ) -> Transcript:
+    """Timed words of `audio`; `unspaced_languages` keep Whisper's word pieces apart."""
     segments, info = model.transcribe(
         audio,
         language=language,
@@ -69,19 +73,15 @@ def transcribe(
         compression_ratio_threshold=settings.compression_ratio_threshold,
         hallucination_silence_threshold=settings.hallucination_silence_s,
     )
+    spaced = info.language not in unspaced_languages
     words: list[Word] = []
     for segment in segments:
         progress.bar("progress/transcribing", segment.end, duration)
-        seg_words = [
-            Word(
-                text=w.word.strip(),
-                start=w.start + offset_s,
-                end=w.end + offset_s,
-                probability=w.probability,
-            )
-            for w in segment.words or []
-            if w.word.strip()
-        ]
+        seg_words = words_as_written(
+            (Piece(w.word, w.start, w.end, w.probability) for w in segment.words or []),
+            spaced=spaced,
+            offset_s=offset_s,
+        )
         if not seg_words:
             continue
         if float(np.mean([w.probability for w in seg_words])) < settings.min_segment_probability:

@@ -8,11 +8,12 @@ duration, reading speed, the 2-frame gap and gap chaining.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from ...captions import Cue, Word
 from ..settings import CueRules
-from .text import arrange, break_cost, display_width, hard_split, join, uses_spaces
+from .text import arrange, break_cost, dialogue, display_width, hard_split, join, uses_spaces
 
 _HARD = 1000.0
 
@@ -35,7 +36,16 @@ def clean_words(words: list[Word], rules: CueRules, max_chars: int) -> list[Word
         start = word.start
         for piece in pieces:
             stop = start + per_char * len(piece)
-            out.append(Word(text=piece, start=start, end=stop, probability=word.probability))
+            first = start == word.start
+            out.append(
+                Word(
+                    text=piece,
+                    start=start,
+                    end=stop,
+                    probability=word.probability,
+                    turn=word.turn and first,
+                )
+            )
             start = stop
     return out
 
@@ -51,9 +61,31 @@ class _Planner:
         self.gap = rules.min_gap_frames / fps
         self.max_chars = max_chars
 
+    def layout(self, i: int, j: int) -> tuple[float, list[str]] | None:
+        """Lines of words i..j: one dashed line per speaker when the speaker changes inside.
+
+        Such a cue holds whole sentences, so each dash opens a speaker's words.
+        """
+        turns = [k for k in range(i + 1, j) if self.words[k].turn]
+        if not turns:
+            return arrange(self.texts[i:j], self.language, self.rules, self.max_chars)
+        ends = self.rules.sentence_end
+        whole = (i == 0 or self.texts[i - 1][-1] in ends) and (
+            j == len(self.words) or self.texts[j - 1][-1] in ends
+        )
+        if len(turns) >= self.rules.max_lines or not whole:
+            return None
+        bounds = [i, *turns, j]
+        lines = dialogue(
+            [self.texts[a:b] for a, b in itertools.pairwise(bounds)], self.language, self.rules
+        )
+        if any(display_width(line) > self.max_chars for line in lines):
+            return None
+        return 0.0, lines
+
     def cost(self, i: int, j: int) -> tuple[float, list[str]] | None:
         rules, words = self.rules, self.words
-        fitted = arrange(self.texts[i:j], self.language, rules, self.max_chars)
+        fitted = self.layout(i, j)
         if fitted is None:
             return None
         layout_cost, lines = fitted
@@ -68,7 +100,7 @@ class _Planner:
             cost += _HARD
         elif chars / rules.target_cps > avail:
             cost += (chars / avail - rules.target_cps) * 3
-        if j < len(words) and nxt - last.end < rules.split_pause_s:
+        if j < len(words) and nxt - last.end < rules.split_pause_s and not words[j].turn:
             cost += 2 * break_cost(self.texts[j - 1], self.texts[j], self.language, rules)
         for k in range(i, j - 1):
             if words[k + 1].start - words[k].end >= rules.split_pause_s:

@@ -4,6 +4,8 @@ A narrower frame, a smaller line limit or a longer translation can leave a
 cue with more lines than the rules allow; re-wrapping alone would show three
 or four lines. Such a cue is cut at line boundaries into cues of at most
 `max_lines` lines, its time shared by text width, with the minimum gap kept.
+A dialogue cue keeps one dashed line per speaker while each still fits, and
+otherwise becomes one cue per speaker.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import math
 
 from ...captions import Cue
 from ..settings import CueRules
-from .text import display_width, join, wrap_text
+from .text import dialogue, display_width, join, speaker_lines, tokens, wrap_text
 
 
 def _pieces(lines: list[str], rules: CueRules) -> list[list[str]]:
@@ -20,13 +22,7 @@ def _pieces(lines: list[str], rules: CueRules) -> list[list[str]]:
     return [lines[i : i + step] for i in range(0, len(lines), step)]
 
 
-def _split(
-    cue: Cue, lines: list[str], language: str, rules: CueRules, max_chars: int | None
-) -> list[Cue]:
-    groups = [
-        wrap_text(join(g, language, rules), rules, language, max_chars)
-        for g in _pieces(lines, rules)
-    ]
+def _split(cue: Cue, groups: list[list[str]], rules: CueRules) -> list[Cue]:
     widths = [sum(display_width(line) for line in g) for g in groups]
     gap = math.ceil(rules.min_gap_frames / rules.default_fps * 1000) / 1000
     usable = max(cue.end - cue.start - gap * (len(groups) - 1), 0.001 * len(groups))
@@ -42,11 +38,29 @@ def _split(
 def refit_cues(
     cues: list[Cue], language: str, rules: CueRules, max_chars: int | None = None
 ) -> list[Cue]:
+    limit = max_chars or rules.max_chars_per_line
     out: list[Cue] = []
     for cue in cues:
+        speakers = speaker_lines(cue.lines, rules)
+        if speakers is not None:
+            dashed = dialogue([tokens(s, language, rules) for s in speakers], language, rules)
+            if len(dashed) <= rules.max_lines and all(display_width(d) <= limit for d in dashed):
+                out.append(cue.model_copy(update={"lines": dashed}))
+                continue
+            groups = [
+                g
+                for text in speakers
+                for g in _pieces(wrap_text(text, rules, language, max_chars), rules)
+            ]
+            out.extend(_split(cue, groups, rules))
+            continue
         lines = wrap_text(join(cue.lines, language, rules), rules, language, max_chars)
         if len(lines) <= rules.max_lines:
             out.append(cue.model_copy(update={"lines": lines}))
         else:
-            out.extend(_split(cue, lines, language, rules, max_chars))
+            groups = [
+                wrap_text(join(g, language, rules), rules, language, max_chars)
+                for g in _pieces(lines, rules)
+            ]
+            out.extend(_split(cue, groups, rules))
     return out

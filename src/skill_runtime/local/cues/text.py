@@ -43,40 +43,59 @@ def _bare(word: str) -> str:
     return word.strip(_PUNCT_STRIP).lower()
 
 
-_NO_END: dict[tuple[int, str], tuple[CueRules, frozenset[str]]] = {}
+_WORDS: dict[tuple[int, str, str], tuple[CueRules, frozenset[str]]] = {}
 
 
-def _no_end(rules: CueRules, language: str) -> frozenset[str]:
-    """Lower-cased banned line ends; cached per rules object (kept alive by the cache)."""
-    key = (id(rules), primary_language(language))
-    hit = _NO_END.get(key)
+def word_set(rules: CueRules, field: str, language: str) -> frozenset[str]:
+    """A lower-cased per-language word list of `rules`; cached per rules object."""
+    key = (id(rules), field, primary_language(language))
+    hit = _WORDS.get(key)
     if hit is None or hit[0] is not rules:
-        words = rules.no_end_words.get(key[1], [])
-        hit = (rules, frozenset(w.lower() for w in words))
-        _NO_END[key] = hit
+        table: dict[str, list[str]] = getattr(rules, field)
+        hit = (rules, frozenset(w.lower() for w in table.get(key[2], [])))
+        _WORDS[key] = hit
     return hit[1]
+
+
+def dangles(left: str, language: str, rules: CueRules) -> bool:
+    """True when a line or cue ending in `left` leaves a word hanging (article, preposition,
+    conjunction, pronoun, possessive...); punctuation after it makes it a clean end."""
+    if not left or left[-1] in rules.sentence_end or left[-1] in rules.clause_end:
+        return False
+    bare = _bare(left)
+    if bare in word_set(rules, "no_end_words", language):
+        return True
+    return any(bare.endswith(s) for s in word_set(rules, "no_end_suffixes", language))
 
 
 def break_cost(left: str, right: str, language: str, rules: CueRules) -> float:
     """How bad it is to end a line (or cue) after `left` when `right` follows.
 
-    0 after a sentence end, small after a clause mark, large when the guide
-    forbids the split (article|noun, pronoun|verb, first|last name, ...).
+    0 after a sentence end, small after a clause mark or before a conjunction
+    or preposition, large when the guide forbids the split (article|noun,
+    pronoun|verb, verb|negation, first|last name, ...).
     """
     if left and left[-1] in rules.sentence_end:
         return 0.0
     if left and left[-1] in rules.clause_end:
         return 1.0
-    if _bare(left) in _no_end(rules, language):
+    if dangles(left, language, rules):
         return 40.0
+    if _bare(right) in word_set(rules, "no_start_words", language):
+        return 30.0
     if left[:1].isupper() and right[:1].isupper() and len(_bare(left)) > 1:
         return 25.0
+    if _bare(right) in word_set(rules, "break_before_words", language):
+        return 2.5
     return 4.0
 
 
 def _line_cost(widths: list[int], breaks: list[float], limit: int) -> float:
+    """Break quality first, then balance: lines of similar width, and where they differ the
+    wider line below (a bottom-heavy pyramid keeps the eye's return short)."""
     spread = max(widths) - min(widths) if len(widths) > 1 else 0
-    return sum(breaks) + spread / max(limit, 1) * 6
+    top_heavy = sum(max(0, a - b) for a, b in itertools.pairwise(widths))
+    return sum(breaks) + (spread * 6 + top_heavy * 2) / max(limit, 1)
 
 
 def arrange(
@@ -122,6 +141,19 @@ def arrange(
         return None
     bounds = [0, *best[1], n]
     return best[0], [join(parts[a:b], language, rules) for a, b in itertools.pairwise(bounds)]
+
+
+def dialogue(speakers: Sequence[Sequence[str]], language: str, rules: CueRules) -> list[str]:
+    """One line per speaker, each opened by the dialogue dash."""
+    return [rules.dialogue_dash + join(parts, language, rules) for parts in speakers]
+
+
+def speaker_lines(lines: Sequence[str], rules: CueRules) -> list[str] | None:
+    """Each speaker's text when `lines` are dialogue (every line dashed), else None."""
+    dash = rules.dialogue_dash
+    if len(lines) < 2 or not all(line.startswith(dash) for line in lines):
+        return None
+    return [line[len(dash) :].strip() for line in lines]
 
 
 def hard_split(part: str, limit: int) -> list[str]:

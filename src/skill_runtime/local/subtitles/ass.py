@@ -62,6 +62,8 @@ def _style(look: AssLook, scale: float, raise_by: int = 0) -> pysubs2.SSAStyle:
     shape, preset, user = look.shape, look.preset, look.settings
     short = min(shape.width, shape.height)
     size = (user.font_size * short / 1080 if user.font_size else preset.font_size * short) * scale
+    if preset.max_chars_per_line is None:
+        size *= shape.font_scale
     style = pysubs2.SSAStyle(
         fontname=look.font,
         fontsize=round(size),
