@@ -19,6 +19,7 @@ from ..local.render.ffmpeg import locate
 from ..local.render.fonts import font_files
 from ..local.session import LocalSession, load_session, save_session
 from ..messages import render
+from ..outputs import where_written
 from ..results import MediaFile, Result
 from .base import Backend, CaptionRequest, Check
 
@@ -80,6 +81,7 @@ class LocalBackend(Backend):
                 "style": session.settings.style,
                 "aspect": session.settings.aspect,
                 "action": action,
+                **where_written(info.path, media),
             },
             media=media,
             data={

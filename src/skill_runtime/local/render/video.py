@@ -14,7 +14,7 @@ from ...errors import SkillError
 from ...progress import Progress
 from ..probe import MediaInfo
 from ..settings import Shape, VideoSettings
-from .ffmpeg import escape_filter_value, run
+from .ffmpeg import escape_filter_value, file_arg, run
 from .fonts import missing_glyphs
 from .layout import scale_filter
 
@@ -34,7 +34,7 @@ def _soft_args(tracks: list[SoftTrack], first_input: int) -> tuple[list[str], li
     inputs: list[str] = []
     maps: list[str] = []
     for k, track in enumerate(tracks):
-        inputs += ["-i", str(track.path)]
+        inputs += ["-i", file_arg(track.path)]
         maps += ["-map", f"{first_input + k}:0", f"-metadata:s:s:{k}", f"language={track.iso639_2}"]
     if tracks:
         maps += ["-c:s", "mov_text", "-disposition:s:0", "default"]
@@ -109,7 +109,7 @@ def _write_mp4(
         run(
             [
                 "-i",
-                str(info.path),
+                file_arg(info.path),
                 *inputs,
                 "-map",
                 "0:v:0",
@@ -118,7 +118,9 @@ def _write_mp4(
                 *maps,
                 "-movflags",
                 "+faststart",
-                str(tmp),
+                "-f",
+                "mp4",
+                file_arg(tmp),
             ],
             duration=info.duration,
             progress=progress,
@@ -143,7 +145,21 @@ def preview(
     chain = f"{shift},{scale_filter(shape, fit)},{_ass_filter(ass_file, fonts)},scale={width}:-2"
     with atomic.atomic_path(out) as tmp:
         run(
-            ["-ss", f"{at:.3f}", "-i", str(info.path), "-vf", chain, "-frames:v", "1", str(tmp)],
+            [
+                "-ss",
+                f"{at:.3f}",
+                "-i",
+                file_arg(info.path),
+                "-vf",
+                chain,
+                "-frames:v",
+                "1",
+                "-update",
+                "1",
+                "-f",
+                "image2",
+                file_arg(tmp),
+            ],
             duration=0,
         )
     return out
@@ -166,7 +182,7 @@ def check_drawn(ass_file: Path, *, fonts: Path, shape: Shape, at: float, chars: 
                 "1",
                 "-f",
                 "rawvideo",
-                str(raw),
+                file_arg(raw),
             ],
             duration=0,
         )
