@@ -215,7 +215,7 @@ def _render_video(
         first = burned[0][0]
         at = min(
             max(0.0, (first.start + first.end) / 2),
-            max(0.0, info.duration - 0.05),
+            max(0.0, (info.video_duration or info.duration) - 0.05),
         )
         shot = preview(
             info,

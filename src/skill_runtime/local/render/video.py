@@ -49,6 +49,13 @@ def _audio_args(info: MediaInfo, video: VideoSettings, copy: bool) -> list[str]:
     return ["-map", "0:a:0", "-c:a", "aac", "-b:a", video.audio_bitrate]
 
 
+def _keep_picture_length(info: MediaInfo) -> list[str]:
+    """Sound running past the picture is cut there: the video keeps its own length."""
+    if info.video_duration and info.audio_duration > info.video_duration + 0.05:
+        return ["-t", f"{info.video_duration:.3f}"]
+    return []
+
+
 def _encode_args(video: VideoSettings) -> list[str]:
     return [
         "-c:v",
@@ -116,6 +123,7 @@ def _write_mp4(
                 *picture,
                 *_audio_args(info, video, copy=copy_audio),
                 *maps,
+                *_keep_picture_length(info),
                 "-movflags",
                 "+faststart",
                 "-f",
