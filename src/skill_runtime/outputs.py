@@ -68,6 +68,13 @@ def has_control(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text)
 
 
+def shown(name: str) -> str:
+    """A name for a message: control characters written as escapes (\\n), never raw."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if has_control(ch) else ch for ch in name
+    )
+
+
 def safe_stem(stem: str) -> str:
     """The stem with control and line-breaking characters replaced by `_`."""
     cleaned = "".join(
@@ -83,7 +90,7 @@ def disk_full(folder: Path) -> SkillError:
 def prepare_folder(folder: Path) -> Path:
     """Make sure `folder` is a writable folder before any slow work starts."""
     if has_control(str(folder)):
-        raise SkillError("unsafe_name", name=ascii(str(folder)), what="output folder")
+        raise SkillError("unsafe_name", name=shown(str(folder)), what="output folder")
     if folder.exists() and not folder.is_dir():
         raise SkillError("out_not_folder", path=str(folder))
     try:
@@ -179,14 +186,14 @@ class OutputSet:
     def final(self, suffix: str) -> Path:
         path = self.folder / f"{self.stem}{suffix}"
         if path.parent != self.folder or Path(path.name).name != f"{self.stem}{suffix}":
-            raise SkillError("unsafe_name", name=ascii(path.name), what="output file")
+            raise SkillError("unsafe_name", name=shown(path.name), what="output file")
         return path
 
     def _free(self, stem: str) -> bool:
         for suffix in self.suffixes:
             path = self.folder / f"{stem}{suffix}"
             if path.parent != self.folder:
-                raise SkillError("unsafe_name", name=ascii(path.name), what="output file")
+                raise SkillError("unsafe_name", name=shown(path.name), what="output file")
             taken = path.exists() or path.is_symlink()
             if taken and not self.overwrite and not self.ledger.ours(path, self.source):
                 return False
@@ -269,7 +276,7 @@ class OutputSet:
 def where_written(source: Path, media: list[MediaFile]) -> dict[str, str | None]:
     """The folder the files went to, and their stem when it is not the source's own name."""
     if not media:
-        return {"folder": None, "stem": None}
+        return {"folder": None, "stem": None, "reason": None}
     name, plain = media[0].path.name, safe_stem(source.stem)
     stem = next(
         (
@@ -279,9 +286,10 @@ def where_written(source: Path, media: list[MediaFile]) -> dict[str, str | None]
         ),
         None,
     )
-    if stem is None and plain != source.stem:
-        stem = plain
-    return {"folder": str(media[0].path.parent), "stem": stem}
+    reason = "numbered" if stem else None
+    if plain != source.stem:
+        stem, reason = stem or plain, "control"
+    return {"folder": str(media[0].path.parent), "stem": stem, "reason": reason}
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ from ..local.render.ffmpeg import locate
 from ..local.render.fonts import font_files
 from ..local.session import LocalSession, load_session, save_session
 from ..messages import render
-from ..outputs import where_written
+from ..outputs import shown, where_written
 from ..results import MediaFile, Result
 from .base import Backend, CaptionRequest, Check
 
@@ -73,7 +73,7 @@ class LocalBackend(Backend):
             action=action,
             template="local/captioned",
             context={
-                "file_name": info.path.name,
+                "file_name": shown(info.path.name),
                 "source_language": session.source_language,
                 "tracks": {lang: len(cues) for lang, cues in session.tracks.items()},
                 "burn": session.settings.burn,
