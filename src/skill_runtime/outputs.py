@@ -90,7 +90,7 @@ def disk_full(folder: Path) -> SkillError:
 def prepare_folder(folder: Path) -> Path:
     """Make sure `folder` is a writable folder before any slow work starts."""
     if has_control(str(folder)):
-        raise SkillError("unsafe_name", name=shown(str(folder)), what="output folder")
+        raise SkillError("unsafe_name", file_name=shown(str(folder)), what="output folder")
     if folder.exists() and not folder.is_dir():
         raise SkillError("out_not_folder", path=str(folder))
     try:
@@ -186,14 +186,14 @@ class OutputSet:
     def final(self, suffix: str) -> Path:
         path = self.folder / f"{self.stem}{suffix}"
         if path.parent != self.folder or Path(path.name).name != f"{self.stem}{suffix}":
-            raise SkillError("unsafe_name", name=shown(path.name), what="output file")
+            raise SkillError("unsafe_name", file_name=shown(path.name), what="output file")
         return path
 
     def _free(self, stem: str) -> bool:
         for suffix in self.suffixes:
             path = self.folder / f"{stem}{suffix}"
             if path.parent != self.folder:
-                raise SkillError("unsafe_name", name=shown(path.name), what="output file")
+                raise SkillError("unsafe_name", file_name=shown(path.name), what="output file")
             taken = path.exists() or path.is_symlink()
             if taken and not self.overwrite and not self.ledger.ours(path, self.source):
                 return False
@@ -254,7 +254,7 @@ class OutputSet:
             free = os.statvfs(self.folder)
             if free.f_bavail * free.f_frsize < 1024 * 1024:
                 raise disk_full(self.folder)
-        raise SkillError("output_incomplete", name=self.final(suffix).name, problem=problem)
+        raise SkillError("output_incomplete", file_name=self.final(suffix).name, problem=problem)
 
     def cleanup(self) -> None:
         for path in self._temps.values():
