@@ -464,7 +464,13 @@ class CloudBackend(Backend):
             temp = outs.temp(".mp4", Expect("mp4"))
             token = self.conn.auth.token()
             download(self.conn.client, url, token, temp, self.ctx.progress, source.name)
-            path = outs.commit()[".mp4"]
+            try:
+                path = outs.commit()[".mp4"]
+            except SkillError as exc:
+                if exc.code != "output_incomplete":
+                    raise
+                detail = f"the downloaded video is {exc.context['problem']}"
+                raise SkillError("cloud_render_failed", detail=detail) from exc
         self._forget(job.id)
         return path
 
