@@ -115,9 +115,9 @@ def talk(hostile_root: Path) -> Path:
     return make_clip(
         hostile_root / "clips" / "talk.mp4",
         "Hello there. This is a test.",
-        size="640x360",
+        size="320x180",
         pattern="color=c=0x2050a0",
-        tail_s=6.0,
+        tail_s=5.0,
     )
 
 

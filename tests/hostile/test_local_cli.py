@@ -143,16 +143,6 @@ def test_overwrite_replaces_the_users_file(tmp_path: Path, captioned_home: Path)
     assert "mine" not in (out / "talk.en.srt").read_text()
 
 
-def test_a_second_run_replaces_its_own_files_in_place(
-    tmp_path: Path, captioned_home: Path
-) -> None:
-    out = tmp_path / "out"
-    held(_export(captioned_home, out), 0)
-    again = _export(captioned_home, out)
-    held(again, 0)
-    assert {p.name for p in again.media} == {p.name for p in out.iterdir()}
-
-
 def test_two_inputs_with_one_stem_do_not_mix(
     tmp_path: Path, talk: Path, captioned_home: Path
 ) -> None:
@@ -161,7 +151,7 @@ def test_two_inputs_with_one_stem_do_not_mix(
     before = _digest(out)
     wav = tmp_path / "talk.wav"
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(talk), "-vn", "-t", "3", str(wav)], check=True
+        ["ffmpeg", "-v", "error", "-i", str(talk), "-vn", "-t", "2", str(wav)], check=True
     )
     run = cli("caption", wav, "--out", out, "--quiet", home=captioned_home)
     assert run.code == 3  # an audio file gets subtitles but no video
@@ -186,7 +176,7 @@ def test_control_characters_in_a_name_never_split_a_media_line(
 # --- Full disks: a clear message, exit 3, nothing partial, no MEDIA line.
 
 
-@pytest.mark.parametrize(("size", "fill_kb"), [("96k", 0), ("600k", 599)])
+@pytest.mark.parametrize(("size", "fill_kb"), [("16k", 0), ("48k", 0), ("600k", 596)])
 def test_full_disk_leaves_nothing_and_says_so(
     tmp_path: Path, captioned_home: Path, size: str, fill_kb: int
 ) -> None:
