@@ -183,17 +183,19 @@ class OutputSet:
         self.ledger = self.store.load(LEDGER, Ledger) or Ledger()
         self.stem = self._free_stem(base)
 
-    def final(self, suffix: str) -> Path:
-        path = self.folder / f"{self.stem}{suffix}"
-        if path.parent != self.folder or Path(path.name).name != f"{self.stem}{suffix}":
-            raise SkillError("unsafe_name", file_name=shown(path.name), what="output file")
+    def _inside(self, name: str) -> Path:
+        """`name` in the output folder; one that would leave it (or break a line) is refused."""
+        path = self.folder / name
+        if path.parent != self.folder or path.name != name or has_control(name):
+            raise SkillError("unsafe_name", file_name=shown(name), what="output file")
         return path
+
+    def final(self, suffix: str) -> Path:
+        return self._inside(f"{self.stem}{suffix}")
 
     def _free(self, stem: str) -> bool:
         for suffix in self.suffixes:
-            path = self.folder / f"{stem}{suffix}"
-            if path.parent != self.folder:
-                raise SkillError("unsafe_name", file_name=shown(path.name), what="output file")
+            path = self._inside(f"{stem}{suffix}")
             taken = path.exists() or path.is_symlink()
             if taken and not self.overwrite and not self.ledger.ours(path, self.source):
                 return False
