@@ -16,7 +16,7 @@ from .. import atomic
 from ..backends.base import CaptionRequest, Context
 from ..captions import CaptionSettings, Cue
 from ..errors import SkillError
-from ..outputs import Expect, OutputSet, output_set, prepare_folder
+from ..outputs import Expect, OutputSet, check_folder, output_set
 from ..results import MediaFile, MediaKind
 from .asr import load_model, transcribe
 from .asr.onsets import snap_onsets
@@ -241,7 +241,7 @@ def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> lis
     info = probe(request.path, settings.media_extensions)
     session.use(info)
     session.settings = apply_request(session.settings, request, settings)
-    prepare_folder(ctx.out_dir)
+    check_folder(ctx.out_dir)
     ctx.progress.status("progress/reading_audio", file_name=info.path.name)
     audio = load_audio(info)
     ctx.progress.status("progress/loading_model")
