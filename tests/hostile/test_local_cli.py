@@ -179,7 +179,8 @@ def test_control_characters_in_a_name_never_split_a_media_line(
 # --- Full disks: a clear message, exit 3, nothing partial, no MEDIA line.
 
 
-@pytest.mark.parametrize(("size", "fill_kb"), [("16k", 0), ("48k", 0), ("600k", 596)])
+# No room at all; room for the subtitles but not the video; a disk already nearly full.
+@pytest.mark.parametrize(("size", "fill_kb"), [("16k", 0), ("48k", 0), ("64k", 40)])
 def test_full_disk_leaves_nothing_and_says_so(
     tmp_path: Path, captioned_home: Path, size: str, fill_kb: int
 ) -> None:
