@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -54,6 +55,9 @@ def _globals() -> argparse.ArgumentParser:
     )
     g.add_argument("--language", default=s, help="spoken language, e.g. en (default: detect)")
     g.add_argument("--quiet", action="store_true", default=s, help="no progress on stderr")
+    g.add_argument(
+        "--overwrite", action="store_true", default=s, help="replace files not written by this tool"
+    )
     return g
 
 
@@ -127,6 +131,7 @@ def _context(args: argparse.Namespace, cfg: SkillConfig) -> Context:
         # Whisper knows languages, not regions: en-US is recognised as en.
         language=canonical(spoken, option="--language").split("-")[0] if spoken else None,
         model=getattr(args, "model", None) or os.environ.get("AI_SUBTITLES_MODEL"),
+        overwrite=getattr(args, "overwrite", False),
     )
 
 
@@ -274,8 +279,19 @@ def _fail(
     return status
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C: children stop, part files go, state stays consistent."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError):  # not the main thread (tests calling main)
+        signal.signal(signal.SIGTERM, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _stop_on_sigterm()
     as_json = "--json" in argv
     done: list[Result] = []
     try:

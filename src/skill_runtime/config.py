@@ -81,6 +81,9 @@ class CloudSettings(Strict):
     stream_timeout_s: float
     render_timeout_s: float
     token_renew_margin_s: float
+    read_timeout_s: float = 120.0
+    retry_after_max_s: float = 120.0
+    max_reply_chars: int = 20000
     endpoints: Endpoints
     claim_url: str
     register_url: str

@@ -6,8 +6,12 @@ store, so tests and users can isolate it.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import secrets
+import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
@@ -15,6 +19,8 @@ import platformdirs
 from pydantic import BaseModel, ValidationError
 
 from . import atomic
+from .errors import SkillError
+from .messages import render
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -28,6 +34,10 @@ def home() -> Path:
     return platformdirs.user_data_path(APP_NAME)
 
 
+class _Damaged(Exception):
+    """A stored document that is unreadable, not UTF-8, not JSON or not the expected shape."""
+
+
 class Store:
     """Named documents under one folder; a missing or unreadable one reads as None."""
 
@@ -37,16 +47,53 @@ class Store:
     def path(self, name: str) -> Path:
         return self.root / f"{name}.json"
 
-    def load(self, name: str, model: type[M]) -> M | None:
+    def _read(self, name: str, model: type[M]) -> M | None:
+        """The document, None when absent; raises _Damaged when it cannot be read as `model`."""
         try:
-            raw = self.path(name).read_text(encoding="utf-8")
-            return model.model_validate(json.loads(raw))
-        except (FileNotFoundError, json.JSONDecodeError, ValidationError):
+            raw = self.path(name).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise _Damaged from exc
+        try:
+            return model.model_validate(json.loads(raw.decode("utf-8")))
+        except (UnicodeDecodeError, ValueError, ValidationError, RecursionError, TypeError) as exc:
+            raise _Damaged from exc
+
+    def load(self, name: str, model: type[M]) -> M | None:
+        """A damaged document is moved aside (kept, and named on stderr) and reads as None."""
+        try:
+            return self._read(name, model)
+        except _Damaged:
+            kept = self._set_aside(name)
+            notice = render("state_damaged", what=self.path(name).name, kept=str(kept))
+            print(notice, file=sys.stderr)
             return None
 
+    def load_kept(self, name: str, model: type[M]) -> M | None:
+        """Like `load`, but a damaged document stays where it is and the caller hears of it."""
+        try:
+            return self._read(name, model)
+        except _Damaged as exc:
+            raise SkillError("identity_damaged", path=str(self.path(name))) from exc
+
+    def _set_aside(self, name: str) -> Path:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        kept = self.root / f"{name}.damaged-{stamp}-{secrets.token_hex(2)}.json"
+        try:
+            os.replace(self.path(name), kept)
+        except OSError:
+            return self.path(name)
+        return kept
+
     def save(self, name: str, value: BaseModel) -> None:
-        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        atomic.write_text(self.path(name), value.model_dump_json(indent=2), mode=0o600)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            atomic.write_text(self.path(name), value.model_dump_json(indent=2), mode=0o600)
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise SkillError("disk_full", folder=str(self.root)) from exc
+            raise
 
     def delete(self, name: str) -> None:
         self.path(name).unlink(missing_ok=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
+import io
 import json
 import re
 import secrets
@@ -11,6 +13,8 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import av
+import numpy as np
 from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 from starlette.applications import Starlette
@@ -43,12 +47,23 @@ class Dropped(Exception):
     """Raised inside a streaming body so uvicorn cuts the connection mid-response."""
 
 
-def _fake_mp4(size: int) -> bytes:
-    head = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
-    return (head + b"\x00" * max(0, size - len(head)))[:size]
+@functools.cache
+def _real_mp4() -> bytes:
+    """A real, decodable one-second MP4 (the client verifies what it downloads)."""
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as container:
+        stream = container.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        for k in range(10):
+            frame = av.VideoFrame.from_ndarray(
+                np.full((64, 64, 3), k * 20, dtype=np.uint8), format="rgb24"
+            )
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return buffer.getvalue()
 
 
-def build_app(state: EmulatorState) -> Starlette:
+def build_app(state: EmulatorState) -> Any:
     def ok(data: Any) -> JSONResponse:
         if state.envelope == "success":
             return JSONResponse({"success": True, "data": data, "error": None})
@@ -63,7 +78,9 @@ def build_app(state: EmulatorState) -> Starlette:
 
             return StreamingResponse(cut(), media_type="application/json")
         if fault.http is not None:
-            return JSONResponse({"detail": fault.message}, status_code=fault.http)
+            return JSONResponse(
+                {"detail": fault.message}, status_code=fault.http, headers=fault.headers
+            )
         status = 401 if fault.code in (1001, 1010, 1011) else 200
         if state.envelope == "success":
             body = {
@@ -409,6 +426,9 @@ def build_app(state: EmulatorState) -> Starlette:
                 )
                 if state.heartbeat_every_s:
                     await asyncio.sleep(state.heartbeat_every_s)
+            if state.big_event_chars:
+                big = {"type": "text", "content": "x" * state.big_event_chars}
+                yield f"data: {json.dumps(big)}\n\n"
             for i in range(state.bench_events):
                 chunk = {
                     "content": {"role": "model", "parts": [{"text": f"w{i} "}]},
@@ -508,8 +528,11 @@ def build_app(state: EmulatorState) -> Starlette:
 
     async def download(request: Request) -> Response:
         log(request)
+        if state.download_redirect and not request.url.path.startswith("/cdn/"):
+            cdn = f"http://localhost:{request.url.port}/cdn/{request.path_params['name']}"
+            return Response(status_code=302, headers={"location": cdn})
         fault = state.take_fault("download")
-        data = _fake_mp4(state.video_bytes)
+        data = b"" if state.download_empty else _real_mp4()
         headers = {"content-length": str(len(data))}
         if fault is not None and fault.drop:
 
@@ -524,7 +547,7 @@ def build_app(state: EmulatorState) -> Starlette:
         log(request)
         return JSONResponse({"service": "nemovideo emulator"})
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/", root),
             Route("/api/auth/anonymous-token", anonymous_token, methods=["POST"]),
@@ -538,5 +561,16 @@ def build_app(state: EmulatorState) -> Starlette:
             Route("/api/render/proxy/lambda/{rid}/cancel", cancel_render, methods=["POST"]),
             Route("/api/auth/claim-token", claim, methods=["POST"]),
             Route("/files/{name}", download),
+            Route("/cdn/{name}", download),
         ]
     )
+
+    async def hanging(scope: Any, receive: Any, send: Any) -> None:
+        """Sleep before answering requests whose path holds a key of `state.hang`."""
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        delay = next((s for part, s in state.hang.items() if part in path), 0.0)
+        if delay:
+            await asyncio.sleep(delay)
+        await app(scope, receive, send)
+
+    return hanging

@@ -28,6 +28,7 @@ class Fault:
     drop: bool = False
     in_stream: bool = False
     message: str = "injected"
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,6 +58,13 @@ class EmulatorState:
     token_ttl_s: float = 7 * 24 * 3600
     require_attribution: bool = True
     render_fails: bool = False
+    # Misbehaviour switches: a download link that answers 302 to another host
+    # (a signed CDN), one that answers an empty 200, requests that hang for a
+    # while (path part -> seconds), and one oversized text event in the chat.
+    download_redirect: bool = False
+    download_empty: bool = False
+    hang: dict[str, float] = field(default_factory=dict)
+    big_event_chars: int = 0
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -28,6 +28,7 @@ class Context:
     platform: str
     language: str | None = None
     model: str | None = None
+    overwrite: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
 

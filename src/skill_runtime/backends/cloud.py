@@ -43,6 +43,7 @@ from ..draft import Draft, summarize
 from ..errors import SkillError
 from ..gui_phrases import translate_gui
 from ..messages import render
+from ..outputs import Expect, output_set
 from ..results import MediaFile, Result
 from .base import Backend, CaptionRequest, Check, Context
 
@@ -283,6 +284,7 @@ class CloudBackend(Backend):
                 self.ctx.progress,
                 settings.still_working_every_s,
                 settings.stream_timeout_s,
+                settings.max_reply_chars,
             )
             return outcome.text
 
@@ -454,8 +456,21 @@ class CloudBackend(Backend):
             if exc.code in ("render_cancelled", "cloud_render_failed"):
                 self._forget(job.id)
             raise
-        dest = self.ctx.out_dir / f"{job.id}.mp4"
-        path = download(self.conn.client, url, self.conn.auth.token(), dest, self.ctx.progress)
+        # Verified (size, decodable, full length) before it takes its name, like local outputs.
+        source = Path(f"{job.id}.mp4")
+        with output_set(
+            self.ctx.out_dir, source, [".mp4"], self.ctx.store, self.ctx.overwrite
+        ) as outs:
+            temp = outs.temp(".mp4", Expect("mp4"))
+            token = self.conn.auth.token()
+            download(self.conn.client, url, token, temp, self.ctx.progress, source.name)
+            try:
+                path = outs.commit()[".mp4"]
+            except SkillError as exc:
+                if exc.code != "output_incomplete":
+                    raise
+                detail = f"the downloaded video is {exc.context['problem']}"
+                raise SkillError("cloud_render_failed", detail=detail) from exc
         self._forget(job.id)
         return path
 

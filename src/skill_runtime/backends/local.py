@@ -21,6 +21,7 @@ from ..local.session import LocalSession, load_session, save_session
 from ..local.translate.doctor import translation_check
 from ..local.translate.setup import install_pair
 from ..messages import render
+from ..outputs import shown, where_written
 from ..results import MediaFile, Result
 from .base import Backend, CaptionRequest, Check
 
@@ -74,7 +75,7 @@ class LocalBackend(Backend):
             action=action,
             template="local/captioned",
             context={
-                "file_name": info.path.name,
+                "file_name": shown(info.path.name),
                 "source_language": session.source_language,
                 "tracks": {lang: len(cues) for lang, cues in session.tracks.items()},
                 "burn": session.settings.burn,
@@ -82,6 +83,7 @@ class LocalBackend(Backend):
                 "style": session.settings.style,
                 "aspect": session.settings.aspect,
                 "action": action,
+                **where_written(info.path, media),
             },
             media=media,
             data={

@@ -31,6 +31,11 @@ class AuthRecord(BaseModel):
     credits: float | None = None
 
 
+def _token_shaped(token: str) -> bool:
+    """Printable ASCII without spaces: anything else cannot travel in an HTTP header."""
+    return all(33 <= ord(ch) <= 126 for ch in token)
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -50,7 +55,9 @@ class Auth:
         self.renew_margin = timedelta(seconds=renew_margin_s)
         env = os.environ if env is None else env
         self.user_token = (env.get("NEMO_TOKEN") or "").strip() or None
-        self.record = store.load(STORE_NAME, AuthRecord) or self._new_record()
+        if self.user_token is not None and not _token_shaped(self.user_token):
+            raise SkillError("token_malformed")
+        self.record = store.load_kept(STORE_NAME, AuthRecord) or self._new_record()
 
     @property
     def user_supplied(self) -> bool:

@@ -8,10 +8,13 @@ become the `network` error so callers never see an httpx exception.
 
 from __future__ import annotations
 
+import contextlib
+import email.utils
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +31,7 @@ BodyFactory = Callable[[], Iterable[bytes]]
 
 CONNECT_TIMEOUT_S = 15.0
 READ_TIMEOUT_S = 120.0
+_MAX_REDIRECTS = 5
 
 
 class ApiFailure(SkillError):
@@ -51,14 +55,29 @@ def short(text: object) -> str:
     return redact(" ".join(str(text).split()))[:200]
 
 
-def network_error(exc: httpx.HTTPError, host: str) -> SkillError:
+def network_error(exc: httpx.HTTPError, host: str, read_timeout_s: float = 0) -> SkillError:
+    """A fault on the wire; a server that stops answering is a timeout (exit 7), not a drop."""
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
-        reason = "connect"
-    elif isinstance(exc, httpx.TimeoutException):
-        reason = "timeout"
-    else:
-        reason = "dropped"
-    return SkillError("network", reason=reason, host=host)
+        return SkillError("network", reason="connect", host=host)
+    if isinstance(exc, httpx.TimeoutException):
+        return SkillError("server_timeout", host=host, seconds=f"{read_timeout_s:g}")
+    return SkillError("network", reason="dropped", host=host)
+
+
+def retry_after(response: httpx.Response, default: float) -> float:
+    """Seconds the server asked us to wait (Retry-After: seconds or an HTTP date)."""
+    raw = response.headers.get("retry-after", "").strip()
+    if not raw:
+        return default
+    if raw.isdigit():
+        return float(raw)
+    try:
+        when = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return default
+    if when.tzinfo is None:
+        return default
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 def _failure_for_code(config: SkillConfig, api_code: int, message: object, http: int) -> ApiFailure:
@@ -136,6 +155,9 @@ class ApiClient:
         retry_after_s: float,
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
+        *,
+        read_timeout_s: float = READ_TIMEOUT_S,
+        retry_after_max_s: float = 120.0,
     ) -> None:
         self.config = config
         self.base_url = base_url
@@ -143,7 +165,9 @@ class ApiClient:
         self.headers = headers
         self.retry_after_s = retry_after_s
         self.sleep = sleep
-        self.timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
+        self.read_timeout_s = read_timeout_s
+        self.retry_after_max_s = retry_after_max_s
+        self.timeout = httpx.Timeout(read_timeout_s, connect=CONNECT_TIMEOUT_S)
         self.http = httpx.Client(
             base_url=base_url,
             headers=headers,
@@ -185,14 +209,25 @@ class ApiClient:
                     headers=self.auth_headers(token, headers),
                 )
             except httpx.HTTPError as exc:
-                raise network_error(exc, self.host) from exc
+                raise network_error(exc, self.host, self.read_timeout_s) from exc
 
         response = send()
         if response.status_code == 429:
             response.close()
-            self.sleep(self.retry_after_s)
+            self.sleep(self.wait_for_retry(response))
             response = send()
         return unwrap(response, self.config)
+
+    def wait_for_retry(self, response: httpx.Response) -> float:
+        """How long to wait before the one retry: what the server asked, up to the cap.
+
+        Asked for longer than the cap, we do not wait at all: the user hears
+        how long the server wants, instead of a command that hangs for it.
+        """
+        wait = retry_after(response, self.retry_after_s)
+        if wait > self.retry_after_max_s:
+            raise ApiFailure("rate_limited", http_status=429, wait_s=round(wait))
+        return wait
 
     def same_origin(self, url: str) -> bool:
         a, b = urlsplit(url), urlsplit(self.base_url)
@@ -200,20 +235,36 @@ class ApiClient:
 
     @contextmanager
     def download_stream(self, url: str, token: str) -> Iterator[httpx.Response]:
-        """Credentials go only back to the API's own origin, never to a CDN."""
-        check_url(url)
-        if self.same_origin(url):
-            ctx = self.http.stream("GET", url, headers=self.auth_headers(token))
-        else:
-            ctx = httpx.stream("GET", url, timeout=self.timeout, follow_redirects=True)
-        try:
-            with ctx as response:
-                if response.status_code >= 400:
-                    response.read()
-                    unwrap(response, self.config)
-                yield response
-        except httpx.HTTPError as exc:
-            raise network_error(exc, urlsplit(url).netloc) from exc
+        """Credentials go only back to the API's own origin, never to a CDN.
+
+        Redirects are followed by hand (at most a few, each checked like the
+        first URL), so a signed-CDN 302 is fetched without our token instead
+        of being saved as an empty file.
+        """
+        with contextlib.ExitStack() as stack:
+            try:
+                for _ in range(_MAX_REDIRECTS + 1):
+                    check_url(url)
+                    if self.same_origin(url):
+                        ctx = self.http.stream("GET", url, headers=self.auth_headers(token))
+                    else:
+                        ctx = httpx.stream("GET", url, timeout=self.timeout)
+                    response = stack.enter_context(ctx)
+                    if response.is_redirect and "location" in response.headers:
+                        url = str(response.url.join(response.headers["location"]))
+                        continue
+                    if response.status_code >= 400:
+                        response.read()
+                        unwrap(response, self.config)
+                    if response.status_code != 200:
+                        raise ApiFailure(
+                            "server_error", detail=f"download answered HTTP {response.status_code}"
+                        )
+                    yield response
+                    return
+            except httpx.HTTPError as exc:
+                raise network_error(exc, urlsplit(url).netloc, self.read_timeout_s) from exc
+        raise ApiFailure("server_error", detail="the download link redirects too many times")
 
     def async_client(self) -> httpx.AsyncClient:
         # Streams may legitimately stay quiet between heartbeats; the caller bounds the total.

@@ -56,6 +56,8 @@ class Connection:
             attribution_headers(version, platform),
             self.settings.retry_after_s,
             sleep or time.sleep,
+            read_timeout_s=self.settings.read_timeout_s,
+            retry_after_max_s=self.settings.retry_after_max_s,
         )
         self.auth = Auth(
             self.client,

@@ -82,7 +82,10 @@ def wait_for(
         sleep(interval_s)
 
 
-def download(client: ApiClient, url: str, token: str, dest: Path, progress: Progress) -> Path:
+def download(
+    client: ApiClient, url: str, token: str, dest: Path, progress: Progress, name: str = ""
+) -> Path:
+    """Stream `url` into `dest` (atomically); a short body is a dropped connection."""
     with client.download_stream(url, token) as response, atomic_path(dest) as tmp:
         total = int(response.headers.get("content-length") or 0)
         done = 0
@@ -90,7 +93,7 @@ def download(client: ApiClient, url: str, token: str, dest: Path, progress: Prog
             for chunk in response.iter_bytes(DOWNLOAD_CHUNK):
                 fh.write(chunk)
                 done += len(chunk)
-                progress.bar("cloud/download_progress", done, total, file=dest.name)
+                progress.bar("cloud/download_progress", done, total, file=name or dest.name)
         if total and done != total:
             raise SkillError("network", reason="dropped", host=client.host)
     progress.finish()

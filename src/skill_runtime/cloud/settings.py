@@ -60,5 +60,14 @@ def effective(base: CloudSettings, env: Mapping[str, str] | None = None) -> Clou
             "base_url": base_url,
             "poll_interval_s": _positive(env, "NEMO_POLL_INTERVAL_S", base.poll_interval_s),
             "retry_after_s": _positive(env, "NEMO_RETRY_AFTER_S", base.retry_after_s),
+            "read_timeout_s": _positive(env, "NEMO_READ_TIMEOUT_S", base.read_timeout_s),
+            "retry_after_max_s": _positive(env, "NEMO_RETRY_AFTER_MAX_S", base.retry_after_max_s),
+            "stream_timeout_s": _positive(env, "NEMO_STREAM_TIMEOUT_S", base.stream_timeout_s),
+            "still_working_every_s": _positive(
+                env, "NEMO_STILL_WORKING_S", base.still_working_every_s
+            ),
+            "max_reply_chars": round(
+                _positive(env, "NEMO_MAX_REPLY_CHARS", base.max_reply_chars)
+            ),
         }
     )

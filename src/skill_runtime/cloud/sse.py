@@ -20,6 +20,7 @@ from httpx_sse import aconnect_sse
 from pydantic import ValidationError
 
 from ..errors import SkillError
+from ..messages import render
 from ..progress import Heartbeat, Progress
 from .client import ApiClient, ApiFailure, network_error, short, unwrap
 from .models import AdkEvent, ErrorEvent, FlatEvent
@@ -178,7 +179,7 @@ async def _stream(
             async with aconnect_sse(http, "POST", path, json=body, headers=headers) as source:
                 response = source.response
                 if response.status_code == 429 and attempt == 0:
-                    await asyncio.sleep(client.retry_after_s)
+                    await asyncio.sleep(client.wait_for_retry(response))
                     continue
                 kind = response.headers.get("content-type", "")
                 if response.status_code != 200 or "text/event-stream" not in kind:
@@ -199,6 +200,7 @@ def stream_chat(
     progress: Progress,
     still_working_every_s: float,
     timeout_s: float,
+    max_reply_chars: int = 20000,
 ) -> ChatOutcome:
     reader = _Reader(client.config.error_for_api_code)
     heartbeat = Heartbeat(progress, still_working_every_s)
@@ -220,13 +222,20 @@ def stream_chat(
     except asyncio.TimeoutError as exc:
         raise SkillError("stream_timeout", minutes=_minutes(timeout_s)) from exc
     except httpx.HTTPError as exc:
-        raise network_error(exc, client.host) from exc
+        raise network_error(exc, client.host, client.read_timeout_s) from exc
     return ChatOutcome(
-        text=reader.assembler.text(),
+        text=cut(reader.assembler.text(), max_reply_chars),
         tool_calls=reader.tool_calls,
         events=reader.events,
         keepalives=reader.keepalives,
     )
+
+
+def cut(text: str, limit: int) -> str:
+    """At most `limit` characters of reply, ending with a note when something was left out."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rstrip() + "\n\n" + render("cloud/reply_cut", limit=limit)
 
 
 def _minutes(seconds: float) -> str:

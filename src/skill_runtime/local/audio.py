@@ -23,11 +23,14 @@ def load_audio(info: MediaInfo) -> npt.NDArray[np.float32]:
         samples: npt.NDArray[np.float32] = decode_audio(str(info.path), sampling_rate=SAMPLE_RATE)
     except (av.FFmpegError, ValueError) as exc:
         raise SkillError("corrupt_media", path=str(info.path), detail=str(exc)) from exc
-    decoded = len(samples) / SAMPLE_RATE + info.audio_offset_s
-    if decoded < info.duration * _MIN_DECODED_SHARE - 0.5:
+    # The soundtrack may end before the picture (a silent outro) or run past it;
+    # what must be there is the audio stream's own length, when it states one.
+    declared = info.audio_duration or info.duration
+    decoded = len(samples) / SAMPLE_RATE
+    if decoded < declared * _MIN_DECODED_SHARE - 0.5:
         raise SkillError(
             "corrupt_media",
             path=str(info.path),
-            detail=f"only {decoded:.1f} s of {info.duration:.1f} s could be decoded",
+            detail=f"only {decoded:.1f} s of {declared:.1f} s of sound could be decoded",
         )
     return samples

@@ -107,6 +107,8 @@ def _apply(backend: LocalBackend, session: LocalSession, edits: list[Edit]) -> R
         styles=config.local.styles,
         presets=config.edits.presets,
         translate=_translator(backend, session) if session.tracks else None,
+        limits=config.edits.limits,
+        duration=session.current.duration if session.current else None,
     )
     session.settings, session.tracks = outcome.settings, outcome.tracks
     backend.save_session(session)

@@ -6,6 +6,7 @@ edits, or for `export`) from its stored tracks without recognising again.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import tempfile
 from pathlib import Path
@@ -15,7 +16,8 @@ from .. import atomic
 from ..backends.base import CaptionRequest, Context
 from ..captions import CaptionSettings, Cue
 from ..errors import SkillError
-from ..results import MediaFile
+from ..outputs import Expect, OutputSet, check_folder, output_set
+from ..results import MediaFile, MediaKind
 from .asr import load_model, transcribe
 from .asr.onsets import snap_onsets
 from .asr.turns import mark_turns
@@ -28,7 +30,7 @@ from .render.layout import output_shape
 from .render.video import SoftTrack, burn, check_drawn, preview, soft
 from .session import LocalSession
 from .settings import CueRules, LocalSettings, Shape, StylePreset
-from .subtitles import AssLook, make_ass, subtitle_name, write_json, write_text_subs
+from .subtitles import AssLook, make_ass, write_json, write_text_subs
 from .translate.service import LANGUAGE_FAILURES, translate_cues
 
 _CHECK_LINE = 30
@@ -123,8 +125,19 @@ def _check_cue(tracks: list[list[Cue]]) -> list[list[Cue]]:
     return out
 
 
+def _suffixes(session: LocalSession, info: MediaInfo, video: bool) -> list[str]:
+    names = [f".{lang}.{ext}" for lang in session.tracks for ext in ("srt", "vtt", "ass", "json")]
+    if video and info.has_video:
+        names += [".captioned.mp4", ".preview.png"] if session.settings.burn else [".subtitled.mp4"]
+    return names
+
+
 def render_outputs(session: LocalSession, ctx: Context, *, video: bool = True) -> list[MediaFile]:
-    """Write every subtitle file, then the MP4 (burned or soft) and a preview PNG."""
+    """Every subtitle file, then the MP4 (burned or soft) and a preview PNG, as one set.
+
+    All are written under temporary names and renamed only when every one is
+    verified, so the previous set stays whole if anything fails or is stopped.
+    """
     info = session.current
     if info is None:
         raise SkillError("no_upload")
@@ -134,28 +147,36 @@ def render_outputs(session: LocalSession, ctx: Context, *, video: bool = True) -
     shape = output_shape(settings, caption.aspect, info, caption.height)
     preset = style_preset(settings, caption.style)
     look = AssLook(shape=shape, preset=preset, settings=caption, font=settings.fonts.family)
-    out_dir, stem = ctx.out_dir, info.path.stem
-    ctx.progress.status("progress/writing_files", folder=str(out_dir))
-    media: list[MediaFile] = []
-    soft_tracks: list[SoftTrack] = []
-    for language, cues in session.tracks.items():
-        for fmt in ("srt", "vtt"):
-            path = write_text_subs(cues, subtitle_name(out_dir, stem, language, fmt), fmt)
-            media.append(MediaFile(path=path, kind="subtitles", language=language, format=fmt))
-        ass_path = subtitle_name(out_dir, stem, language, "ass")
-        atomic.write_text(ass_path, make_ass([cues], look).to_string("ass"))
-        media.append(MediaFile(path=ass_path, kind="subtitles", language=language, format="ass"))
-        json_path = write_json(cues, subtitle_name(out_dir, stem, language, "json"), language)
-        media.append(MediaFile(path=json_path, kind="transcript", language=language, format="json"))
-        soft_tracks.append(
-            SoftTrack(path=media[-4].path, language=language, iso639_2=iso639_2(language))
-        )
-    if not video:
-        return media
-    if not info.has_video:
+    suffixes = _suffixes(session, info, video)
+    with output_set(ctx.out_dir, info.path, suffixes, ctx.store, ctx.overwrite) as outs:
+        ctx.progress.status("progress/writing_files", folder=str(outs.folder))
+        kinds: list[tuple[str, MediaFile]] = []
+        soft_tracks: list[SoftTrack] = []
+        for language, cues in session.tracks.items():
+            for fmt in ("srt", "vtt"):
+                path = outs.temp(f".{language}.{fmt}", Expect(fmt, len(cues)))
+                write_text_subs(cues, path, fmt)
+                kinds.append((f".{language}.{fmt}", _media(path, "subtitles", language, fmt)))
+            ass_path = outs.temp(f".{language}.ass", Expect("ass", len(cues)))
+            atomic.write_text(ass_path, make_ass([cues], look).to_string("ass"))
+            kinds.append((f".{language}.ass", _media(ass_path, "subtitles", language, "ass")))
+            json_path = outs.temp(f".{language}.json", Expect("json", len(cues)))
+            write_json(cues, json_path, language)
+            kinds.append((f".{language}.json", _media(json_path, "transcript", language, "json")))
+            soft_tracks.append(
+                SoftTrack(path=kinds[-4][1].path, language=language, iso639_2=iso639_2(language))
+            )
+        if video and info.has_video:
+            kinds += _render_video(session, ctx, info, shape, look, soft_tracks, outs)
+        finals = outs.commit()
+    media = [m.model_copy(update={"path": finals[suffix]}) for suffix, m in kinds]
+    if video and not info.has_video:
         raise SkillError("needs_video", path=str(info.path)).with_media(media)
-    media.extend(_render_video(session, ctx, info, shape, look, soft_tracks))
     return media
+
+
+def _media(path: Path, kind: MediaKind, language: str | None, fmt: str) -> MediaFile:
+    return MediaFile(path=path, kind=kind, language=language, format=fmt)
 
 
 def _render_video(
@@ -165,9 +186,9 @@ def _render_video(
     shape: Shape,
     look: AssLook,
     soft_tracks: list[SoftTrack],
-) -> list[MediaFile]:
+    outs: OutputSet,
+) -> list[tuple[str, MediaFile]]:
     settings, caption = ctx.config.local, session.settings
-    stem = info.path.stem
     fonts = fonts_dir(settings.fonts)
     encode = functools.partial(
         burn,
@@ -180,31 +201,31 @@ def _render_video(
         progress=ctx.progress,
     )
     if not caption.burn:
+        out = outs.temp(".subtitled.mp4", Expect("mp4"))
         if caption.aspect == "source":
             ctx.progress.status("progress/muxing_start")
-            out = soft(
-                info,
-                tracks=soft_tracks,
-                out=ctx.out_dir / f"{stem}.subtitled.mp4",
-                video=settings.video,
-                progress=ctx.progress,
-            )
+            soft(info, tracks=soft_tracks, out=out, video=settings.video, progress=ctx.progress)
         else:
-            out = encode(ass_file=None, out=ctx.out_dir / f"{stem}.subtitled.mp4")
-        return [MediaFile(path=out, kind="video", format="mp4")]
+            encode(ass_file=None, out=out)
+        return [(".subtitled.mp4", _media(out, "video", None, "mp4"))]
     burned = [session.tracks[lang] for lang in burn_languages(session)]
     with tempfile.TemporaryDirectory(prefix="ai-subtitles-") as tmp:
         ass_file = Path(tmp) / "burn.ass"
         atomic.write_text(ass_file, make_ass(burned, look).to_string("ass"))
         check_file = Path(tmp) / "check.ass"
         check_tracks = _check_cue(burned)
-        atomic.write_text(check_file, make_ass(check_tracks, look).to_string("ass"))
+        # The glyph check draws white on black whatever the chosen colour, so a
+        # dark or saturated colour is never mistaken for a missing glyph.
+        white = dataclasses.replace(
+            look, settings=look.settings.model_copy(update={"color": "#FFFFFF"})
+        )
+        atomic.write_text(check_file, make_ass(check_tracks, white).to_string("ass"))
         chars = "".join(line for cues in check_tracks for line in cues[0].lines)
         check_drawn(check_file, fonts=fonts, shape=shape, at=0.5, chars=chars)
         first = burned[0][0]
         at = min(
             max(0.0, (first.start + first.end) / 2),
-            max(0.0, info.duration - 0.05),
+            max(0.0, (info.video_duration or info.duration) - 0.05),
         )
         shot = preview(
             info,
@@ -213,14 +234,14 @@ def _render_video(
             shape=shape,
             fit=caption.fit,
             at=at,
-            out=ctx.out_dir / f"{stem}.preview.png",
+            out=outs.temp(".preview.png", Expect("png")),
             width=settings.video.preview_width,
         )
         ctx.progress.status("progress/encoding_start", width=shape.width, height=shape.height)
-        out = encode(ass_file=ass_file, out=ctx.out_dir / f"{stem}.captioned.mp4")
+        out = encode(ass_file=ass_file, out=outs.temp(".captioned.mp4", Expect("mp4")))
     return [
-        MediaFile(path=out, kind="video", format="mp4"),
-        MediaFile(path=shot, kind="preview", format="png"),
+        (".captioned.mp4", _media(out, "video", None, "mp4")),
+        (".preview.png", _media(shot, "preview", None, "png")),
     ]
 
 
@@ -230,6 +251,7 @@ def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> lis
     info = probe(request.path, settings.media_extensions)
     session.use(info)
     session.settings = apply_request(session.settings, request, settings)
+    check_folder(ctx.out_dir)
     ctx.progress.status("progress/reading_audio", file_name=info.path.name)
     audio = load_audio(info)
     ctx.progress.status("progress/loading_model")

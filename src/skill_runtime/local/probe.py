@@ -34,6 +34,8 @@ class MediaInfo(BaseModel):
     video_codec: str = ""
     audio_codec: str = ""
     audio_offset_s: float = 0.0
+    audio_duration: float = 0.0
+    video_duration: float = 0.0
     rotation: int = 0
 
 
@@ -54,11 +56,23 @@ def _rotation(container: av.container.InputContainer) -> int:
     return int(frame.rotation or 0) % 360
 
 
+def _stream_seconds(stream: av.stream.Stream) -> float:
+    """The stream's own length (0 when the container does not say)."""
+    if stream.duration is None or stream.time_base is None:
+        return 0.0
+    return float(stream.duration * stream.time_base)
+
+
 def check_path(path: Path, extensions: list[str]) -> Path:
     """Resolve a user path; missing or unsupported ones fail before anything opens."""
     resolved = path.expanduser()
     if not resolved.is_file():
         raise SkillError("file_missing", path=str(path))
+    try:
+        with resolved.open("rb"):
+            pass
+    except OSError as exc:
+        raise SkillError("file_unreadable", path=str(path), reason=exc.strerror or "") from exc
     ext = resolved.suffix.lower().lstrip(".")
     if ext not in extensions:
         raise SkillError(
@@ -92,6 +106,7 @@ def probe(path: Path, extensions: list[str]) -> MediaInfo:
             info.width, info.height = video.codec_context.width, video.codec_context.height
             info.fps = float(rate) if rate else 0.0
             info.video_codec = video.codec_context.name
+            info.video_duration = _stream_seconds(video)
             if not info.width or not info.height:
                 raise SkillError("corrupt_media", path=str(path), detail="video stream has no size")
             info.rotation = _rotation(container)
@@ -101,6 +116,7 @@ def probe(path: Path, extensions: list[str]) -> MediaInfo:
                 info.width, info.height = info.height, info.width
         if audio is not None:
             info.audio_codec = audio.codec_context.name
+            info.audio_duration = _stream_seconds(audio)
             if audio.start_time is not None and audio.time_base is not None:
                 info.audio_offset_s = max(0.0, float(audio.start_time * audio.time_base) - start)
     if info.duration <= 0:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from ... import keywords
 from ...captions import CaptionSettings, Cue
+from ...errors import SkillError
 from ..cues.refit import refit_cues
 from ..cues.text import join, wrap_text
 from ..settings import CueRules, StylePreset
@@ -39,7 +40,7 @@ from .models import (
     Shift,
     Style,
 )
-from .settings import CaptionPatch, PresetSpec
+from .settings import CaptionPatch, EditLimits, PresetSpec
 
 Translate = Callable[[str], list[Cue]]
 RulesFor = Callable[[CaptionSettings], CueRules]
@@ -73,7 +74,11 @@ class _State:
         styles: dict[str, StylePreset],
         presets: dict[str, PresetSpec],
         translate: Translate | None,
+        limits: EditLimits,
+        duration: float | None,
     ) -> None:
+        self.limits = limits
+        self.duration = duration
         self.settings = settings.model_copy(deep=True)
         self.tracks = {k: [c.model_copy(deep=True) for c in v] for k, v in tracks.items()}
         self.rules_for = rules_for
@@ -154,8 +159,39 @@ def _bilingual(state: _State, edit: Bilingual) -> None:
         state.set("burn_languages", state.settings.languages[:1])
 
 
+def _within(field: str, value: int, allowed: tuple[int, int]) -> int:
+    low, high = allowed
+    if not low <= value <= high:
+        raise SkillError("edit_out_of_range", field=field, value=value, low=low, high=high)
+    return value
+
+
+def _shift_range(state: _State) -> tuple[float, float] | None:
+    """How far every caption can move and keep all speech inside the video (None: unknown)."""
+    cues = [c for track in state.tracks.values() for c in track]
+    if state.duration is None or not cues:
+        return None
+    earliest = min(c.start for c in cues)
+    latest = max(c.end for c in cues)
+    return -earliest, max(0.0, state.duration - latest)
+
+
 def _shift(state: _State, seconds: float) -> None:
-    """Move every cue (and its word timings) in every track; nothing starts before 0."""
+    """Move every cue (and its word timings) in every track; nothing starts before 0.
+
+    A shift that would push speech before the start or past the end of the
+    video is refused with the range that fits.
+    """
+    allowed = _shift_range(state)
+    if allowed is not None and not allowed[0] - 1e-6 <= seconds <= allowed[1] + 1e-6:
+        low, high = allowed
+        raise SkillError(
+            "edit_out_of_range",
+            field="shift",
+            value=f"{seconds:+g} s",
+            low=f"{low:+.2f} s",
+            high=f"{high:+.2f} s",
+        )
     for cues in state.tracks.values():
         for cue in cues:
             length = cue.end - cue.start
@@ -165,6 +201,20 @@ def _shift(state: _State, seconds: float) -> None:
                 word.start = max(0.0, round(word.start + seconds, 3))
                 word.end = max(word.start, round(word.end + seconds, 3))
     state.changes.append(Change(field="shift", after=seconds))
+
+
+def _check_timing(state: _State) -> None:
+    """No edit may leave a cue that ends before it starts."""
+    for cues in state.tracks.values():
+        for cue in cues:
+            if cue.end < cue.start:
+                raise SkillError(
+                    "edit_out_of_range",
+                    field="cue_end",
+                    value=f"{cue.end:.2f} s",
+                    low=f"{cue.start:.2f} s",
+                    high="",
+                )
 
 
 def _replace(state: _State, old: str, new: str) -> None:
@@ -210,7 +260,7 @@ def _apply_one(state: _State, edit: Edit) -> None:
         state.set("burn", edit.enabled)
     elif isinstance(edit, FontSize):
         size = edit.size or round(_font_base(state) * (edit.scale or 1.0))
-        state.set("font_size", max(8, min(400, size)))
+        state.set("font_size", _within("font_size", size, state.limits.font_size))
     elif isinstance(edit, Color):
         state.set("color", edit.color)
     elif isinstance(edit, Outline):
@@ -230,7 +280,7 @@ def _apply_one(state: _State, edit: Edit) -> None:
     elif isinstance(edit, Replace):
         _replace(state, edit.old, edit.new)
     elif isinstance(edit, MaxChars):
-        state.set("max_chars", edit.chars)
+        state.set("max_chars", _within("max_chars", edit.chars, state.limits.max_chars))
     elif isinstance(edit, Style):
         state.set("style", edit.style)
     elif isinstance(edit, Preset):
@@ -252,6 +302,8 @@ def apply_edits(
     styles: dict[str, StylePreset],
     presets: dict[str, PresetSpec],
     translate: Translate | None = None,
+    limits: EditLimits | None = None,
+    duration: float | None = None,
 ) -> Outcome:
     """New settings and tracks after `edits`, with the list of real changes.
 
@@ -260,7 +312,9 @@ def apply_edits(
     re-wrapped when the line limit, frame or style changed, by `rules_for`
     applied to the new settings.
     """
-    state = _State(settings, tracks, rules_for, styles, presets, translate)
+    state = _State(
+        settings, tracks, rules_for, styles, presets, translate, limits or EditLimits(), duration
+    )
     ordered = [e for e in edits if isinstance(e, _FIRST)] + [
         e for e in edits if not isinstance(e, _FIRST)
     ]
@@ -268,6 +322,7 @@ def apply_edits(
         _apply_one(state, edit)
     if any(change.field in _REWRAP for change in state.changes):
         _rewrap(state)
+    _check_timing(state)
     return Outcome(
         settings=state.settings,
         tracks=state.tracks,

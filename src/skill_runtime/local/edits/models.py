@@ -44,10 +44,14 @@ class Burn(_Edit):
 
 
 class FontSize(_Edit):
-    """An absolute size in pixels of the output frame, or a relative scale."""
+    """An absolute size in pixels of the output frame, or a relative scale.
+
+    Any number said is kept: the readable range (skill.yaml `edits.limits`) is
+    checked when it is applied, so the user hears the range instead of nothing.
+    """
 
     kind: Literal["font_size"] = "font_size"
-    size: int | None = Field(None, ge=8, le=400)
+    size: int | None = Field(None, ge=0, le=9999)
     scale: float | None = Field(None, gt=0)
 
 
@@ -102,7 +106,7 @@ class Replace(_Edit):
 
 class MaxChars(_Edit):
     kind: Literal["max_chars"] = "max_chars"
-    chars: int = Field(ge=8, le=120)
+    chars: int = Field(ge=0, le=999)
 
 
 class Style(_Edit):

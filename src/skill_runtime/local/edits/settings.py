@@ -76,6 +76,16 @@ class PresetSpec(_Strict):
     by_aspect: dict[Aspect, CaptionPatch] = Field(default_factory=dict)
 
 
+class EditLimits(_Strict):
+    """Values an edit may set: outside them it is refused, with the range, before anything changes.
+
+    Font sizes are pixels of a 1080-pixel short side, like `font_size` itself.
+    """
+
+    font_size: tuple[int, int] = (24, 160)
+    max_chars: tuple[int, int] = (10, 80)
+
+
 class EditsConfig(_Strict):
     rules: list[PhraseRule] = Field(default_factory=list)
     patterns: list[PatternRule] = Field(default_factory=list)
@@ -89,3 +99,4 @@ class EditsConfig(_Strict):
     font_scale_step: float = Field(1.25, gt=1)
     presets: dict[str, PresetSpec] = Field(default_factory=dict)
     caption_request: list[str] = Field(default_factory=list)
+    limits: EditLimits = EditLimits()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from functools import cache
@@ -11,6 +15,8 @@ from pathlib import Path
 
 from ...errors import SkillError
 from ...progress import Progress
+
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,29 @@ def locate() -> FFmpeg:
     raise SkillError("ffmpeg_missing", tried=tried)
 
 
+def _die_with_parent() -> None:
+    """Linux: ffmpeg gets SIGTERM if this process dies, even by SIGKILL."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    """Ask ffmpeg to stop, then make it."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def file_arg(path: Path) -> str:
+    """A path ffmpeg reads as a plain file: no protocol (`concat:`), no `-` for a pipe."""
+    return f"file:{path}"
+
+
 def run(
     args: list[str],
     *,
@@ -73,22 +102,32 @@ def run(
 ) -> str:
     """Run ffmpeg; report `out_time` as a percentage of `duration`; return stderr.
 
-    stderr goes to a temporary file, so a chatty libass cannot fill a pipe and stall.
+    stderr goes to a temporary file, so a chatty libass cannot fill a pipe and
+    stall. Whatever stops this process (an error, Ctrl-C, SIGTERM) stops
+    ffmpeg with it, so no orphan keeps writing a part file.
     """
     cmd = [locate().exe, "-hide_banner", "-nostdin", "-y", "-nostats", "-progress", "pipe:1", *args]
+    preexec = _die_with_parent if sys.platform.startswith("linux") else None
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            key, _, value = line.strip().partition("=")
-            if key == "out_time_us" and progress is not None and value.isdigit():
-                progress.bar(template, int(value) / 1e6, duration)
-        code = proc.wait()
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=err, text=True, preexec_fn=preexec
+        )
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                key, _, value = line.strip().partition("=")
+                if key == "out_time_us" and progress is not None and value.isdigit():
+                    progress.bar(template, int(value) / 1e6, duration)
+            code = proc.wait()
+        finally:
+            _stop(proc)
         err.seek(0)
         stderr = err.read()
     if progress is not None:
         progress.finish()
     if code != 0:
+        if "No space left on device" in stderr:
+            raise SkillError("disk_full", folder="")
         tail = "\n".join(stderr.strip().splitlines()[-6:])
         raise SkillError("render_failed", detail=tail, status=code)
     return stderr

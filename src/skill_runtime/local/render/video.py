@@ -14,7 +14,7 @@ from ...errors import SkillError
 from ...progress import Progress
 from ..probe import MediaInfo
 from ..settings import Shape, VideoSettings
-from .ffmpeg import escape_filter_value, run
+from .ffmpeg import escape_filter_value, file_arg, run
 from .fonts import missing_glyphs
 from .layout import scale_filter
 
@@ -34,7 +34,7 @@ def _soft_args(tracks: list[SoftTrack], first_input: int) -> tuple[list[str], li
     inputs: list[str] = []
     maps: list[str] = []
     for k, track in enumerate(tracks):
-        inputs += ["-i", str(track.path)]
+        inputs += ["-i", file_arg(track.path)]
         maps += ["-map", f"{first_input + k}:0", f"-metadata:s:s:{k}", f"language={track.iso639_2}"]
     if tracks:
         maps += ["-c:s", "mov_text", "-disposition:s:0", "default"]
@@ -47,6 +47,13 @@ def _audio_args(info: MediaInfo, video: VideoSettings, copy: bool) -> list[str]:
     if copy and info.audio_codec in video.copy_audio_codecs:
         return ["-map", "0:a:0", "-c:a", "copy"]
     return ["-map", "0:a:0", "-c:a", "aac", "-b:a", video.audio_bitrate]
+
+
+def _keep_picture_length(info: MediaInfo) -> list[str]:
+    """Sound running past the picture is cut there: the video keeps its own length."""
+    if info.video_duration and info.audio_duration > info.video_duration + 0.05:
+        return ["-t", f"{info.video_duration:.3f}"]
+    return []
 
 
 def _encode_args(video: VideoSettings) -> list[str]:
@@ -109,16 +116,19 @@ def _write_mp4(
         run(
             [
                 "-i",
-                str(info.path),
+                file_arg(info.path),
                 *inputs,
                 "-map",
                 "0:v:0",
                 *picture,
                 *_audio_args(info, video, copy=copy_audio),
                 *maps,
+                *_keep_picture_length(info),
                 "-movflags",
                 "+faststart",
-                str(tmp),
+                "-f",
+                "mp4",
+                file_arg(tmp),
             ],
             duration=info.duration,
             progress=progress,
@@ -143,7 +153,21 @@ def preview(
     chain = f"{shift},{scale_filter(shape, fit)},{_ass_filter(ass_file, fonts)},scale={width}:-2"
     with atomic.atomic_path(out) as tmp:
         run(
-            ["-ss", f"{at:.3f}", "-i", str(info.path), "-vf", chain, "-frames:v", "1", str(tmp)],
+            [
+                "-ss",
+                f"{at:.3f}",
+                "-i",
+                file_arg(info.path),
+                "-vf",
+                chain,
+                "-frames:v",
+                "1",
+                "-update",
+                "1",
+                "-f",
+                "image2",
+                file_arg(tmp),
+            ],
             duration=0,
         )
     return out
@@ -166,7 +190,7 @@ def check_drawn(ass_file: Path, *, fonts: Path, shape: Shape, at: float, chars: 
                 "1",
                 "-f",
                 "rawvideo",
-                str(raw),
+                file_arg(raw),
             ],
             duration=0,
         )

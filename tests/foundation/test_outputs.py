@@ -1,0 +1,93 @@
+"""The output set: names stay inside --out, foreign files are kept, and nothing incomplete
+takes a final name."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from skill_runtime.errors import SkillError
+from skill_runtime.outputs import Expect, OutputSet, safe_stem, shown, verify, where_written
+from skill_runtime.results import MediaFile
+from skill_runtime.store import Store
+
+
+def _set(tmp_path: Path, suffixes: list[str], source: str = "talk.mp4", **kw: bool) -> OutputSet:
+    return OutputSet(
+        tmp_path / "out", Path("/media") / source, suffixes, Store(tmp_path / "h"), **kw
+    )
+
+
+@pytest.mark.parametrize(
+    "suffix", [".es/../../../X.srt", "/../../etc/passwd", ".en/evil.srt", ".a\nb.srt"]
+)
+def test_a_name_that_leaves_the_folder_is_refused_before_anything_is_written(
+    tmp_path: Path, suffix: str
+) -> None:
+    with pytest.raises(SkillError) as err:
+        _set(tmp_path, [".en.srt", suffix])
+    assert err.value.code == "unsafe_name"
+    assert [p.name for p in (tmp_path / "out").iterdir()] == []
+
+
+def test_a_foreign_file_moves_the_whole_set_to_a_numbered_stem(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "talk.en.vtt").write_text("mine")
+    outs = _set(tmp_path, [".en.srt", ".en.vtt"])
+    assert (outs.stem, outs.numbered) == ("talk-2", True)
+    assert _set(tmp_path, [".en.srt", ".en.vtt"], overwrite=True).stem == "talk"
+
+
+def test_own_files_are_replaced_but_not_those_made_for_another_source(tmp_path: Path) -> None:
+    outs = _set(tmp_path, [".en.srt"])
+    outs.temp(".en.srt", Expect("srt", 1)).write_text("1\n00:00:00,000 --> 00:00:01,000\nHi\n")
+    outs.commit()
+    assert _set(tmp_path, [".en.srt"]).stem == "talk"
+    assert _set(tmp_path, [".en.srt"], source="talk.wav").stem == "talk-2"
+    (tmp_path / "out" / "talk.en.srt").write_text("edited by hand")
+    assert _set(tmp_path, [".en.srt"]).stem == "talk-2"
+
+
+def test_an_incomplete_file_stops_the_whole_set(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "talk.en.srt").write_text("old")
+    outs = _set(tmp_path, [".en.vtt", ".en.srt"], overwrite=True)
+    outs.temp(".en.vtt", Expect("vtt", 1)).write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n")
+    outs.temp(".en.srt", Expect("srt", 2)).write_text("1\n00:00:00,000 --> 00:00:01,000\nHi\n")
+    with pytest.raises(SkillError) as err, outs:
+        outs.commit()
+    assert err.value.code == "output_incomplete"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["talk.en.srt"]
+    assert (tmp_path / "out" / "talk.en.srt").read_text() == "old"
+
+
+def test_a_cut_mp4_is_not_complete(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:d=3",
+         "-c:v", "libx264", "-movflags", "+faststart", str(whole)],
+        check=True,
+    )  # fmt: skip
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    assert verify(whole, Expect("mp4")) is None
+    assert verify(cut, Expect("mp4")) is not None
+    assert verify(empty, Expect("mp4")) == "empty"
+
+
+def test_control_characters_never_reach_a_name_or_a_message() -> None:
+    assert safe_stem("new\nline\ttab\u2028") == "new_line_tab_"
+    assert shown("a\nb") == "a\\nb"
+    media = [MediaFile(path=Path("/o/new_line.en.srt"), kind="subtitles")]
+    assert where_written(Path("/i/new\nline.mp4"), media)["reason"] == "control"
+
+
+def test_an_out_folder_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("a file")
+    with pytest.raises(SkillError) as err:
+        _set(tmp_path, [".en.srt"])
+    assert err.value.code == "out_not_folder"
