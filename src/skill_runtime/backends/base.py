@@ -40,6 +40,8 @@ class CaptionRequest(BaseModel):
     fit: str | None = None
     style: str | None = None
     model: str | None = None
+    # How the user asked, for the job's edit history ("caption talk.mp4 --aspect 9:16").
+    said: str | None = None
 
 
 class Check(BaseModel):
@@ -65,7 +67,10 @@ class Backend:
     def setup(self) -> Result:
         raise self._unavailable("setup")
 
-    def upload(self, files: list[Path], urls: list[str]) -> Result:
+    def upload(
+        self, files: list[Path], urls: list[str], *, captioning_next: bool = False
+    ) -> Result:
+        """Add media; `captioning_next` means the same command captions it right after."""
         raise self._unavailable("upload")
 
     def chat(self, text: str) -> Result:

@@ -197,7 +197,9 @@ class CloudBackend(Backend):
 
     # Upload.
 
-    def upload(self, files: list[Path], urls: list[str]) -> Result:
+    def upload(
+        self, files: list[Path], urls: list[str], *, captioning_next: bool = False
+    ) -> Result:
         def run() -> Result:
             paths = check_files(files, self.ctx.config)
             if not paths and not urls:

@@ -155,16 +155,10 @@ def _bilingual(state: _State, edit: Bilingual) -> None:
 
 
 def _shift(state: _State, seconds: float) -> None:
-    """Move every cue (and its word timings) in every track; nothing starts before 0."""
-    for cues in state.tracks.values():
-        for cue in cues:
-            length = cue.end - cue.start
-            cue.start = max(0.0, round(cue.start + seconds, 3))
-            cue.end = max(round(cue.end + seconds, 3), round(cue.start + min(length, 0.5), 3))
-            for word in cue.words:
-                word.start = max(0.0, round(word.start + seconds, 3))
-                word.end = max(word.start, round(word.end + seconds, 3))
-    state.changes.append(Change(field="shift", after=seconds))
+    """Add to the job's total shift; the cues keep their recognised times (see cues.shift)."""
+    before = state.settings.shift_s
+    state.settings.shift_s = round(before + seconds, 3)
+    state.changes.append(Change(field="shift", before=before, after=state.settings.shift_s))
 
 
 def _replace(state: _State, old: str, new: str) -> None:
