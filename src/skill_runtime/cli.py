@@ -122,9 +122,21 @@ def _context(args: argparse.Namespace, cfg: SkillConfig) -> Context:
     )
 
 
+def _said(args: argparse.Namespace) -> str:
+    """The caption command as the user gave it, for the job's edit history."""
+    words = ["caption", args.path.name]
+    if args.burn is not None:
+        words.append("--burn" if args.burn else "--soft")
+    for option in ("languages", "aspect", "fit", "style"):
+        if getattr(args, option):
+            words += [f"--{option}", str(getattr(args, option))]
+    return " ".join(words)
+
+
 def _caption_request(args: argparse.Namespace) -> CaptionRequest:
     languages = [x.strip() for x in (args.languages or "").split(",") if x.strip()]
     return CaptionRequest(
+        said=_said(args),
         path=args.path,
         languages=languages,
         source_language=getattr(args, "language", None),

@@ -152,3 +152,32 @@ def test_a_first_request_captions_in_the_named_languages_with_its_settings(
     assert job.settings.languages == ["zh", "en"]
     assert job.settings.burn_languages == ["zh", "en"]
     assert job.settings.color == "#FFE600"
+
+
+def test_burned_in_languages_are_reported_as_the_render_burns_them(
+    captioned: LocalBackend, endpoint: None
+) -> None:
+    _say(captioned, "add Spanish")
+    answer = _say(captioned, "show both languages")
+    assert "Burned-in languages: English → English, Spanish" in answer
+    assert "none" not in answer
+
+
+def test_a_style_edit_on_soft_tracks_says_the_export_wont_show_it_and_offers_burning(
+    captioned: LocalBackend,
+) -> None:
+    _say(captioned, "keep them as separate tracks")
+    answer = _say(captioned, "make them yellow and move them to the top")
+    assert "the next export will not show this" in answer
+    assert 'Say "burn them in"' in answer
+    assert "Changed:" not in answer
+    result = respond(captioned, "make them yellow")
+    assert result.data["not_shown_in_export"] == []
+
+
+def test_the_chat_answer_keeps_the_timeline_and_the_hint_on_their_own_lines(
+    captioned: LocalBackend,
+) -> None:
+    lines = _say(captioned, "make them yellow").splitlines()
+    assert lines[-2].startswith("Timeline (2 tracks): ")
+    assert lines[-1].startswith('Say "export"')

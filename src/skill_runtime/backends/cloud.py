@@ -18,6 +18,7 @@ import httpx
 from ..cloud.changes import describe_changes
 from ..cloud.client import ApiFailure, parse
 from ..cloud.connection import Connection
+from ..cloud.instruction import caption_instruction
 from ..cloud.models import (
     ClaimToken,
     Credits,
@@ -483,10 +484,13 @@ class CloudBackend(Backend):
     # The whole job in one call.
 
     def caption(self, request: CaptionRequest) -> Result:
+        words = self.ctx.config.cloud.caption_instruction
+        languages = request.languages or [request.source_language or self.conn.language]
+        asked = caption_instruction(request, language_list(languages), words)
+
         def run() -> Result:
             uploaded = self.upload([request.path], [])
-            languages = request.languages or [request.source_language or self.conn.language]
-            reply = self._converse(f"add captions in {language_list(languages)}")
+            reply = self._converse("; ".join(asked))
             exported = self.export()
             if reply.after is None:
                 said = reply.text
@@ -498,11 +502,12 @@ class CloudBackend(Backend):
                 template="cloud/caption_done",
                 context={
                     "uploaded": render(uploaded.template, **uploaded.context),
+                    "asked": asked,
                     "reply": said,
                     "exported": render(exported.template, **exported.context),
                 },
                 media=exported.media,
-                data={"languages": languages, **exported.data},
+                data={"languages": languages, "instruction": asked, **exported.data},
             )
 
         return self._guard(run)

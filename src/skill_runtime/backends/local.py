@@ -90,21 +90,21 @@ class LocalBackend(Backend):
 
         Options apply to this file's job; a file captioned before keeps its job's
         settings and word corrections, and the previous captions stay one "undo"
-        away. Recognition runs outside the lock; its tracks are saved before the
-        render, so a failed render does not cost the recognition.
+        away. Recognition runs on a copy, outside the lock; nothing is saved
+        unless it succeeds, and its tracks are saved before the render, so a
+        failed render does not cost the recognition.
         """
         settings = self.ctx.config.local
         info = probe(request.path, settings.media_extensions)
+        work = self.load_session().open(info).job
+        work.settings = pipeline.apply_request(work.settings, request, settings)
+        missing = pipeline.recognise(work, request, self.ctx)
         with self.jobs() as session:
             opened = session.open(info)
             job = opened.job
             previous = job.model_copy(deep=True)
             job.settings = pipeline.apply_request(job.settings, request, settings)
-            work = job.model_copy(deep=True)
-        options = diff_settings(previous.settings, work.settings)
-        missing = pipeline.recognise(work, request, self.ctx)
-        with self.jobs() as session:
-            job = session.jobs.setdefault(work.key, work)
+            options = diff_settings(previous.settings, job.settings)
             if previous.tracks:
                 job.history.record(
                     request.said or f"caption {info.path.name}",
@@ -117,7 +117,6 @@ class LocalBackend(Backend):
             job.source_language = work.source_language
             job.settings.languages = work.settings.languages
             job.settings.burn_languages = work.settings.burn_languages
-            session.current_key = job.key
             work = job.model_copy(deep=True)
         media = pipeline.render_outputs(work, self.ctx)
         self._keep_outputs(work, media)

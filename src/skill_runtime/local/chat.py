@@ -211,7 +211,7 @@ def _apply(
     return _answer(backend, result_job, outcome, changes, undone or [], undo_asked)
 
 
-def _undo(backend: LocalBackend, asked: UndoRequest, rest: str) -> Result:
+def _undo(backend: LocalBackend, text: str, asked: UndoRequest, rest: str) -> Result:
     """Step back through the history; the rest of the sentence, if it edits, applies after."""
     with backend.jobs() as session:
         job = session.current
@@ -223,7 +223,7 @@ def _undo(backend: LocalBackend, asked: UndoRequest, rest: str) -> Result:
         result_job = job.model_copy(deep=True)
     edits = interpret(rest) if rest.strip() and result_job.tracks else []
     if edits:
-        return _apply(backend, rest.strip(), edits, undone, asked)
+        return _apply(backend, text, edits, undone, asked)
     return _answer(backend, result_job, None, [], undone, asked)
 
 
@@ -246,7 +246,7 @@ def respond(backend: LocalBackend, text: str) -> Result:
     if job.tracks:
         asked, rest = interpret_undo(text)
         if asked is not None:
-            return _undo(backend, asked, rest)
+            return _undo(backend, text, asked, rest)
     edits = interpret(text)
     wants_captions = asks_for_captions(text)
     if not job.tracks and (wants_captions or _languages(edits)):
