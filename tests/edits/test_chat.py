@@ -12,6 +12,7 @@ from skill_runtime.backends.local import LocalBackend
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
 from skill_runtime.errors import SkillError
+from skill_runtime.handlers import say
 from skill_runtime.local.chat import respond
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip
@@ -181,3 +182,23 @@ def test_the_chat_answer_keeps_the_timeline_and_the_hint_on_their_own_lines(
     lines = _say(captioned, "make them yellow").splitlines()
     assert lines[-2].startswith("Timeline (2 tracks): ")
     assert lines[-1].startswith('Say "export"')
+
+
+def test_asking_for_captions_with_the_file_attached_renders_a_captioned_job(
+    captioned: LocalBackend, clip: Path
+) -> None:
+    upload, answer = list(say("add captions", [clip], captioned, config()))
+    uploaded = render(upload.template, **upload.context)
+    assert "It was captioned before" in uploaded
+    assert 'Say "add captions"' not in uploaded
+    assert any(m.kind == "video" and m.path.is_file() for m in answer.media)
+
+
+def test_with_nothing_loaded_the_hint_names_only_options_that_exist(
+    backend: LocalBackend,
+) -> None:
+    with pytest.raises(SkillError) as caught:
+        respond(backend, "make them yellow")
+    message = render(f"errors/{caught.value.code}", **caught.value.context)
+    assert "`ai-subtitles caption PATH`" in message and "`ai-subtitles upload PATH`" in message
+    assert message.count("--file") == message.count('say "add captions" --file PATH')

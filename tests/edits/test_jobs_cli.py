@@ -1,7 +1,8 @@
 """One job per file, through the CLI, each step its own process sharing one home.
 
 caption first.mp4 --aspect 9:16 --soft -> caption second.mp4 (no options) ->
-upload first.mp4 -> "make them yellow" -> "burn them in" -> export.
+upload first.mp4 -> "make them yellow" -> "burn them in" -> export -> a word
+replacement -> caption first.mp4 again.
 Then, without the speech model: concurrent edits, and a command killed midway.
 """
 
@@ -97,6 +98,8 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> Cli:
     cli.run("yellow_state", "--json", "state")
     cli.run("burn", "chat", "burn them in")
     cli.run("export", "--json", "export")
+    cli.run("replace", "chat", 'replace "hello" with "howdy"')
+    cli.run("recaption", "caption", str(first))
     return cli
 
 
@@ -135,6 +138,16 @@ def test_once_burned_the_export_shows_the_yellow_captions(flow: Cli) -> None:
     frame = _frame(video, (cue["start"] + cue["end"]) / 2).astype(int)
     yellow = (np.abs(frame - YELLOW).max(axis=2) < 40).sum()
     assert yellow > 300
+
+
+def test_captioning_a_file_again_keeps_its_jobs_edits_and_says_which(flow: Cli) -> None:
+    out = flow.ok("recaption")
+    assert "Kept from this file's earlier job: " in out
+    for kept in ("Frame 9:16", "Colour #FFE600", '"hello" → "howdy"'):
+        assert kept in out
+    assert "Captions are burned in" in out
+    assert "howdy" in (flow.out / "first.en.srt").read_text(encoding="utf-8").lower()
+    assert _size(flow.video("recaption")) == (1080, 1920)
 
 
 # Without the speech model: a job written straight into the store.
