@@ -41,8 +41,8 @@ if TYPE_CHECKING:
     from ..backends.local import LocalBackend
 
 _LANGUAGE_EDITS = (AddLanguages, OnlyLanguages, Bilingual)
-# What a request for captions on a captioned file may also say ("add captions in Spanish").
-_REQUEST_EDITS = _LANGUAGE_EDITS
+# Edits a first request for captions turns into the job's options ("中英双语字幕，竖屏").
+_FIRST_CAPTION_OPTIONS = (*_LANGUAGE_EDITS, Burn, AspectEdit)
 
 
 def _languages(edits: list[Edit]) -> list[str]:
@@ -61,8 +61,7 @@ def _first_caption(backend: LocalBackend, text: str, edits: list[Edit]) -> Resul
     """
     languages = _languages(edits)
     bilingual = any(isinstance(e, Bilingual) and e.enabled for e in edits)
-    request_edits = (*_LANGUAGE_EDITS, Burn, AspectEdit)
-    rest: list[Edit] = [e for e in edits if not isinstance(e, request_edits)]
+    rest: list[Edit] = [e for e in edits if not isinstance(e, _FIRST_CAPTION_OPTIONS)]
     with backend.jobs() as session:
         job = session.current
         assert job is not None
@@ -251,7 +250,7 @@ def respond(backend: LocalBackend, text: str) -> Result:
     wants_captions = asks_for_captions(text)
     if not job.tracks and (wants_captions or _languages(edits)):
         return _first_caption(backend, text, edits)
-    if job.tracks and wants_captions and all(isinstance(e, _REQUEST_EDITS) for e in edits):
+    if job.tracks and wants_captions and all(isinstance(e, _LANGUAGE_EDITS) for e in edits):
         return _render_request(backend, text, edits)
     if not edits:
         return Result(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -121,8 +122,12 @@ class CaptionJob(BaseModel):
         }
 
 
-class Opened(BaseModel):
-    """What opening a file found: a new job, a known one, or a known file that has changed."""
+@dataclass
+class Opened:
+    """What opening a file found: a new job, a known one, or a known file that has changed.
+
+    `job` is the session's own job object, so changing it changes the session.
+    """
 
     job: CaptionJob
     new: bool
