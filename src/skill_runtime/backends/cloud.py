@@ -211,9 +211,8 @@ class CloudBackend(Backend):
                 added += self._send_files(paths)
             if urls:
                 added += self._send_urls(urls)
-            session = self.conn.session()
-            self.conn.save_session(
-                session.model_copy(update={"uploads": [*session.uploads, *added]})
+            self.conn.update_session(
+                lambda record: record.model_copy(update={"uploads": [*record.uploads, *added]})
             )
             rows = [
                 f.model_dump(include={"filename", "file_type", "duration", "width", "height"})
@@ -394,18 +393,22 @@ class CloudBackend(Backend):
         )
 
     def _remember(self, update: Callable[[list[PendingRender]], list[PendingRender]]) -> None:
-        session = self.conn.session()
-        pending = update(list(session.pending_renders))
-        self.conn.save_session(session.model_copy(update={"pending_renders": pending}))
+        self.conn.update_session(
+            lambda record: record.model_copy(
+                update={"pending_renders": update(list(record.pending_renders))}
+            )
+        )
 
     def _forget(self, render_id: str) -> None:
         self._remember(lambda jobs: [j for j in jobs if j.id != render_id])
 
     def _submit(self, draft: Draft) -> PendingRender:
-        session = self.conn.session()
-        now = max(int(time.time()), session.last_render_at + 1)
+        def claim_second(record: SessionRecord) -> SessionRecord:
+            now = max(int(time.time()), record.last_render_at + 1)
+            return record.model_copy(update={"last_render_at": now})
+
+        now = self.conn.update_session(claim_second).last_render_at
         render_id = new_render_id(now)
-        self.conn.save_session(session.model_copy(update={"last_render_at": now}))
         job = PendingRender(id=render_id, submitted_at=now, draft_hash=draft_hash(draft))
         # Written down before the server hears of it: a run killed mid-submit still knows the id.
         self._remember(lambda jobs: [*jobs, job])
