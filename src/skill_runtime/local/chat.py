@@ -3,9 +3,9 @@
 Everything applies to the current job (the file uploaded or captioned last).
 Without captions yet, a request for captions runs the whole job in the
 languages it names. With captions, a request for captions renders them (after
-any language or frame change it names); other sentences become edits, applied
-under the session lock, kept as an entry in the job's history, and answered
-with what the next export will show. "undo ..." steps back through that history.
+adding any language it names); other sentences become edits, applied under the
+session lock, kept as an entry in the job's history, and answered with what the
+next export will show. "undo ..." steps back through that history.
 """
 
 from __future__ import annotations
@@ -227,7 +227,7 @@ def _undo(backend: LocalBackend, text: str, asked: UndoRequest, rest: str) -> Re
 
 
 def _render_request(backend: LocalBackend, text: str, edits: list[Edit]) -> Result:
-    """Captions asked for on a captioned job: make any language or frame change, then render."""
+    """Captions asked for on a captioned job: add the languages it names, then render."""
     changes: list[dict[str, Any]] = []
     if edits:
         applied = _apply(backend, text, edits)
