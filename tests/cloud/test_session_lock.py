@@ -21,4 +21,3 @@ def test_an_upload_by_another_command_survives_this_ones(
     record = Sessions(harness.ctx.store).load()
     assert record is not None
     assert len(record.uploads) == 3
-
