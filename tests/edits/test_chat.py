@@ -202,3 +202,10 @@ def test_with_nothing_loaded_the_hint_names_only_options_that_exist(
     message = render(f"errors/{caught.value.code}", **caught.value.context)
     assert "`ai-subtitles caption PATH`" in message and "`ai-subtitles upload PATH`" in message
     assert message.count("--file") == message.count('say "add captions" --file PATH')
+
+
+def test_burning_in_says_which_saved_look_now_shows(captioned: LocalBackend) -> None:
+    _say(captioned, "keep them as separate tracks")
+    _say(captioned, "make them yellow")
+    answer = _say(captioned, "burn them in")
+    assert "Now burned in with the look saved earlier: Colour #FFE600." in answer

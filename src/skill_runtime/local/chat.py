@@ -166,12 +166,16 @@ def _answer(
             if isinstance(value, list):
                 codes |= {str(v) for v in value}
     shown = [c for c in changes if c not in unseen]
+    burned_now = any(c.field == "burn" and c.after is True for c in changes)
+    looks = set(config.edits.burned_only) | {"height"}
+    revealed = [c for c in job.carried_over() if c.field in looks] if burned_now else []
     return Result(
         action="sse",
         template="local/edits/changed",
         context={
             "changes": [c.model_dump(mode="json") for c in shown],
             "unseen": [c.model_dump(mode="json") for c in unseen],
+            "revealed": [c.model_dump(mode="json") for c in revealed],
             "undone": _entries(undone),
             "undo_asked": undo_asked.model_dump() if undo_asked else None,
             "edits_left": len(job.history.entries),
