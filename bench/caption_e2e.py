@@ -112,12 +112,11 @@ def main() -> int:
     t0 = time.perf_counter()
     result = backend.caption(CaptionRequest(path=clip, burn=True, aspect="16:9"))
     e2e = time.perf_counter() - t0
-    duration = backend.load_session().current.duration  # type: ignore[union-attr]
-
-    session = backend.load_session()
-    session.settings = session.settings.model_copy(update={"burn": False, "aspect": "source"})
+    job = backend.current_job()
+    duration = job.media.duration
+    job.settings = job.settings.model_copy(update={"burn": False, "aspect": "source"})
     t0 = time.perf_counter()
-    backend.render(session)
+    backend.render(job)
     soft = time.perf_counter() - t0
 
     from faster_whisper import WhisperModel
@@ -158,7 +157,7 @@ def main() -> int:
     encode = time.perf_counter() - t0
     own, child = peak_rss_mb()
 
-    cues = sum(len(c) for c in backend.load_session().tracks.values())
+    cues = sum(len(c) for c in backend.current_job().tracks.values())
     print(
         f"clip: {clip.name}, {duration:.1f} s, 1920x1080; {cues} cues, {n_words} words (bare ASR)"
     )

@@ -48,3 +48,5 @@ class CaptionSettings(BaseModel):
     height: Literal[720, 1080] = 1080
     highlight: bool = False
     max_chars: int = 42
+    # Total shift of every caption, in seconds; applied to the recognised times on output.
+    shift_s: float = 0.0

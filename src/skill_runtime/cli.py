@@ -140,6 +140,17 @@ def _tags(text: str | None, option: str) -> list[str]:
     return canonical_list([x for x in (text or "").split(",") if x.strip()], option=option)
 
 
+def _said(args: argparse.Namespace) -> str:
+    """The caption command as the user gave it, for the job's edit history."""
+    words = ["caption", args.path.name]
+    if args.burn is not None:
+        words.append("--burn" if args.burn else "--soft")
+    for option in ("languages", "burn_languages", "aspect", "fit", "style"):
+        if getattr(args, option):
+            words += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
+    return " ".join(words)
+
+
 def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
     burned = _tags(args.burn_languages, "--burn-languages")
     languages = _tags(args.languages, "--languages") or burned
@@ -150,6 +161,7 @@ def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
             usage="e.g. --languages en,es,fr --burn-languages en,es",
         )
     return CaptionRequest(
+        said=_said(args),
         path=args.path,
         languages=languages,
         burn_languages=burned,

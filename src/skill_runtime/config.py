@@ -71,6 +71,17 @@ class Endpoints(Strict):
     claim: str
 
 
+class CaptionInstruction(Strict):
+    """How each `caption` option is worded in the instruction sent to NemoVideo."""
+
+    captions: str
+    burn: str
+    soft: str
+    aspect: dict[str, str]
+    fit: dict[str, str]
+    style: dict[str, str]
+
+
 class CloudSettings(Strict):
     base_url: str
     app_name: str
@@ -87,6 +98,7 @@ class CloudSettings(Strict):
     endpoints: Endpoints
     claim_url: str
     register_url: str
+    caption_instruction: CaptionInstruction
 
 
 class SkillConfig(Strict):

@@ -61,7 +61,7 @@ _LABELS = {VIDEO: "Video", AUDIO: "Audio", TEXT: "Text"}
 def _name(track: Track) -> tuple[str, bool]:
     if track.tt == TEXT and len(track.sg) == 1:
         text = track.sg[0].m.get("text") or track.m.get("name") or ""
-        return str(text), True
+        return " ".join(str(text).split()), True
     for source in (track.m, *(seg.m for seg in track.sg)):
         for key in ("name", "title", "label"):
             if source.get(key):

@@ -24,16 +24,25 @@ def urls_in(text: str) -> list[str]:
 
 
 def run_action(
-    action: Action, backend: Backend, text: str, files: list[Path], config: SkillConfig
+    action: Action,
+    backend: Backend,
+    text: str,
+    files: list[Path],
+    config: SkillConfig,
+    then: list[Action] | None = None,
 ) -> Result:
-    """Actions listed in skill.yaml's `skip_sse` call their endpoint; the rest go to chat."""
+    """Actions listed in skill.yaml's `skip_sse` call their endpoint; the rest go to chat.
+
+    `then` are the actions the same sentence runs next, so an upload does not
+    tell the user to ask for what is about to happen anyway.
+    """
     if action not in config.skip_sse:
         return backend.chat(text)
     if action == "upload":
         urls = urls_in(text)
         if not files and not urls:
             raise SkillError("no_upload")
-        return backend.upload(files, urls)
+        return backend.upload(files, urls, captioning_next="sse" in (then or []))
     if action == "state":
         return backend.state()
     if action == "credits":
@@ -46,5 +55,5 @@ def run_action(
 def say(text: str, files: list[Path], backend: Backend, config: SkillConfig) -> Iterator[Result]:
     """Route the sentence, then run each action it asks for, in the table's order."""
     decision = route(text, config, attachments=len(files) + len(urls_in(text)))
-    for action in decision.actions:
-        yield run_action(action, backend, text, files, config)
+    for i, action in enumerate(decision.actions):
+        yield run_action(action, backend, text, files, config, decision.actions[i + 1 :])

@@ -6,15 +6,18 @@ store, so tests and users can isolate it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import secrets
 import sys
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
+import filelock
 import platformdirs
 from pydantic import BaseModel, ValidationError
 
@@ -23,6 +26,8 @@ from .errors import SkillError
 from .messages import render
 
 M = TypeVar("M", bound=BaseModel)
+
+LOCK_TIMEOUT_S = 600.0
 
 APP_NAME = "ai-subtitles-for-video"
 
@@ -97,3 +102,20 @@ class Store:
 
     def delete(self, name: str) -> None:
         self.path(name).unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def locked(self, name: str, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+        """Hold `name`'s lock for one load-modify-save, so concurrent commands never lose an edit.
+
+        The lock is an OS file lock: a command killed while holding it frees it.
+        """
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock = filelock.FileLock(self.root / f"{name}.lock", timeout=timeout_s, mode=0o600)
+        try:
+            lock.acquire()
+        except filelock.Timeout as exc:
+            raise SkillError("store_busy", seconds=round(timeout_s)) from exc
+        try:
+            yield
+        finally:
+            lock.release()

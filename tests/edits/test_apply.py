@@ -6,6 +6,7 @@ import pytest
 
 from skill_runtime.captions import CaptionSettings, Cue, Word
 from skill_runtime.config import config
+from skill_runtime.local.cues.shift import shifted
 from skill_runtime.local.edits.apply import Outcome, apply_edits
 from skill_runtime.local.edits.models import (
     AddLanguages,
@@ -136,9 +137,15 @@ def test_relative_font_size_scales_the_style_default() -> None:
     assert outcome.settings.font_size == round(default * 1.25)
 
 
-def test_shift_moves_every_cue_and_word_and_never_before_zero() -> None:
-    outcome = _apply([Shift(seconds=-1.0)])
-    first, second = outcome.tracks["en"]
+def test_shift_adds_to_the_total_and_leaves_the_recognised_times_alone() -> None:
+    outcome = _apply([Shift(seconds=-1.0)], CaptionSettings(languages=["en"], shift_s=0.25))
+    assert outcome.settings.shift_s == -0.75
+    assert outcome.tracks == _tracks()
+    assert [(c.field, c.before, c.after) for c in outcome.changes] == [("shift", 0.25, -0.75)]
+
+
+def test_shifted_cues_move_with_their_words_and_never_before_zero() -> None:
+    first, second = shifted(_tracks()["en"], -1.0)
     assert first.start == 0.0 and first.end == 1.0
     assert (second.start, second.end) == (1.5, 3.0)
     assert second.words[0].start == 1.5

@@ -12,10 +12,11 @@ from skill_runtime.backends.local import LocalBackend
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
 from skill_runtime.errors import SkillError
+from skill_runtime.handlers import say
 from skill_runtime.local.chat import respond
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip
-from skill_runtime.local.session import LocalSession
+from skill_runtime.local.session import CaptionJob
 from skill_runtime.messages import render
 from skill_runtime.progress import Progress
 from skill_runtime.results import Result
@@ -47,13 +48,20 @@ def backend(tmp_path: Path) -> LocalBackend:
     return LocalBackend(ctx)
 
 
+def _open(backend: LocalBackend, clip: Path) -> CaptionJob:
+    with backend.jobs() as session:
+        return session.open(probe(clip, config().local.media_extensions)).job
+
+
 @pytest.fixture
 def captioned(backend: LocalBackend, clip: Path) -> LocalBackend:
-    session = LocalSession(media=[probe(clip, config().local.media_extensions)])
-    session.source_language = "en"
-    session.tracks = {"en": [Cue(start=0.1, end=0.9, lines=["hello world"])]}
-    session.settings.languages = ["en"]
-    backend.save_session(session)
+    _open(backend, clip)
+    with backend.jobs() as session:
+        job = session.current
+        assert job is not None
+        job.source_language = "en"
+        job.tracks = {"en": [Cue(start=0.1, end=0.9, lines=["hello world"])]}
+        job.settings.languages = ["en"]
     return backend
 
 
@@ -81,14 +89,14 @@ def test_without_an_upload_the_user_is_asked_for_a_file(backend: LocalBackend) -
 def test_an_edit_is_saved_and_answered_with_the_change(captioned: LocalBackend) -> None:
     answer = _say(captioned, "make them yellow and move them to the top")
     assert "Colour: default → #FFE600" in answer and "Position: bottom → top" in answer
-    settings = captioned.load_session().settings
+    settings = captioned.current_job().settings
     assert (settings.color, settings.position) == ("#FFE600", "top")
 
 
 def test_adding_a_language_translates_a_new_track(captioned: LocalBackend, endpoint: None) -> None:
     answer = _say(captioned, "add Spanish")
     assert "Languages: English → English, Spanish" in answer
-    assert captioned.load_session().tracks["es"][0].lines == ["hola mundo"]
+    assert captioned.current_job().tracks["es"][0].lines == ["hola mundo"]
 
 
 def test_a_failed_translation_changes_nothing(
@@ -99,8 +107,8 @@ def test_a_failed_translation_changes_nothing(
     with pytest.raises(SkillError) as caught:
         respond(captioned, "make them yellow and add Spanish")
     assert caught.value.code == "translation_unavailable"
-    session = captioned.load_session()
-    assert session.settings.color is None and list(session.tracks) == ["en"]
+    job = captioned.current_job()
+    assert job.settings.color is None and list(job.tracks) == ["en"]
 
 
 def test_something_outside_captions_points_to_the_cloud_backend(captioned: LocalBackend) -> None:
@@ -116,7 +124,7 @@ def test_an_unrecognised_sentence_lists_what_local_mode_can_do(captioned: LocalB
 def test_style_edits_before_any_captions_say_to_caption_first(
     backend: LocalBackend, clip: Path
 ) -> None:
-    backend.save_session(LocalSession(media=[probe(clip, config().local.media_extensions)]))
+    _open(backend, clip)
     with pytest.raises(SkillError) as caught:
         respond(backend, "make them yellow")
     assert caught.value.code == "no_captions"
@@ -130,18 +138,74 @@ def test_the_last_language_is_kept(captioned: LocalBackend) -> None:
 def test_a_first_request_captions_in_the_named_languages_with_its_settings(
     backend: LocalBackend, clip: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    backend.save_session(LocalSession(media=[probe(clip, config().local.media_extensions)]))
-    seen: list[tuple[CaptionRequest, LocalSession]] = []
+    _open(backend, clip)
+    seen: list[tuple[CaptionRequest, CaptionJob]] = []
 
     def caption(request: CaptionRequest) -> Result:
-        seen.append((request, backend.load_session()))
+        seen.append((request, backend.current_job()))
         return Result(action="caption", template="local/credits")
 
     monkeypatch.setattr(backend, "caption", caption)
     result = respond(backend, "中英双语字幕，竖屏，黄色")
-    ((request, session),) = seen
+    ((request, job),) = seen
     assert result.action == "sse"
     assert request.aspect == "9:16"
-    assert session.settings.languages == ["zh", "en"]
-    assert session.settings.burn_languages == ["zh", "en"]
-    assert session.settings.color == "#FFE600"
+    assert job.settings.languages == ["zh", "en"]
+    assert job.settings.burn_languages == ["zh", "en"]
+    assert job.settings.color == "#FFE600"
+
+
+def test_burned_in_languages_are_reported_as_the_render_burns_them(
+    captioned: LocalBackend, endpoint: None
+) -> None:
+    _say(captioned, "add Spanish")
+    answer = _say(captioned, "show both languages")
+    assert "Burned-in languages: English → English, Spanish" in answer
+    assert "none" not in answer
+
+
+def test_a_style_edit_on_soft_tracks_says_the_export_wont_show_it_and_offers_burning(
+    captioned: LocalBackend,
+) -> None:
+    _say(captioned, "keep them as separate tracks")
+    answer = _say(captioned, "make them yellow and move them to the top")
+    assert "the next export will not show this" in answer
+    assert 'Say "burn them in"' in answer
+    assert "Changed:" not in answer
+    result = respond(captioned, "make them yellow")
+    assert result.data["not_shown_in_export"] == []
+
+
+def test_the_chat_answer_keeps_the_timeline_and_the_hint_on_their_own_lines(
+    captioned: LocalBackend,
+) -> None:
+    lines = _say(captioned, "make them yellow").splitlines()
+    assert lines[-2].startswith("Timeline (2 tracks): ")
+    assert lines[-1].startswith('Say "export"')
+
+
+def test_asking_for_captions_with_the_file_attached_renders_a_captioned_job(
+    captioned: LocalBackend, clip: Path
+) -> None:
+    upload, answer = list(say("add captions", [clip], captioned, config()))
+    uploaded = render(upload.template, **upload.context)
+    assert "It was captioned before" in uploaded
+    assert 'Say "add captions"' not in uploaded
+    assert any(m.kind == "video" and m.path.is_file() for m in answer.media)
+
+
+def test_with_nothing_loaded_the_hint_names_only_options_that_exist(
+    backend: LocalBackend,
+) -> None:
+    with pytest.raises(SkillError) as caught:
+        respond(backend, "make them yellow")
+    message = render(f"errors/{caught.value.code}", **caught.value.context)
+    assert "`ai-subtitles caption PATH`" in message and "`ai-subtitles upload PATH`" in message
+    assert message.count("--file") == message.count('say "add captions" --file PATH')
+
+
+def test_burning_in_says_which_saved_look_now_shows(captioned: LocalBackend) -> None:
+    _say(captioned, "keep them as separate tracks")
+    _say(captioned, "make them yellow")
+    answer = _say(captioned, "burn them in")
+    assert "Now burned in with the look saved earlier: Colour #FFE600." in answer

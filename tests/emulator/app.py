@@ -40,6 +40,8 @@ ACCEPTED = {
     "aac",
 }
 LANGUAGES = ["English", "Spanish", "French", "German", "Chinese", "Japanese", "Portuguese"]
+# Frame sizes the agent switches the project to when an instruction names a ratio.
+FRAMES = {"16:9": (1920, 1080), "9:16": (1080, 1920), "1:1": (1080, 1080)}
 ATTRIBUTION = ("x-skill-source", "x-skill-version", "x-skill-platform")
 
 
@@ -298,12 +300,17 @@ def build_app(state: EmulatorState) -> Any:
         draft = session["draft"]
         if "caption" in lower or "subtitle" in lower:
             langs = [lang for lang in LANGUAGES if lang.lower() in lower] or ["English"]
+            burned = "burn" in lower and not re.search(r"(instead of|not|without) burn", lower)
             for lang in langs:
                 cues = [
                     {"s": i * 4000, "d": 3500, "m": {"text": f"{lang} line {i + 1}"}}
                     for i in range(3)
                 ]
-                draft["t"].append({"tt": 7, "sg": cues, "m": {"kind": "Subtitles", "name": lang}})
+                meta = {"kind": "Subtitles", "name": lang, "burned": burned}
+                draft["t"].append({"tt": 7, "sg": cues, "m": meta})
+            for ratio, (width, height) in FRAMES.items():
+                if ratio in lower:
+                    draft["m"] |= {"width": width, "height": height}
             names = " and ".join(langs)
             return f"Added {names} captions. Preview in timeline to check them."
         if "music" in lower or "bgm" in lower:

@@ -141,3 +141,14 @@ def test_timeline_counts_caption_cues() -> None:
     assert render("timeline", tracks=summarize(draft)) == (
         "Timeline (1 track): 1. Captions (es): 5 cues (0-9.5s)"
     )
+
+
+# A sentence end glued to the next sentence, as in `…(0-42s)Say "export"`.
+_GLUED = re.compile(r"(?<=\S)[.!?)](?=[A-Z\"“])")
+
+
+@pytest.mark.parametrize("name", template_names())
+def test_every_template_keeps_its_sentences_on_their_own_lines(name: str) -> None:
+    out = render(name, **_context(name, "sample"))
+    for line in out.splitlines():
+        assert not _GLUED.search(line), f"{name}: {line!r}"

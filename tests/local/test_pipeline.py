@@ -45,9 +45,9 @@ def _media(result: Result, kind: str, fmt: str | None = None) -> Path:
 
 def test_espeak_speech_is_recognised(captioned: tuple[Result, LocalBackend]) -> None:
     _, backend = captioned
-    session = backend.load_session()
-    hypothesis = " ".join(w.text for w in session.words)
-    assert session.source_language == "en"
+    job = backend.current_job()
+    hypothesis = " ".join(w.text for w in job.words)
+    assert job.source_language == "en"
     assert _wer(SPEECH, hypothesis) <= ESPEAK_WER_BOUND, hypothesis
 
 
@@ -68,7 +68,7 @@ def test_real_recording_is_recognised(recording: Path) -> None:
 
 def test_real_cues_obey_the_rules(captioned: tuple[Result, LocalBackend]) -> None:
     _, backend = captioned
-    cues = backend.load_session().tracks["en"]
+    cues = backend.current_job().tracks["en"]
     assert len(cues) >= 2
     assert_rules(cues)
 
@@ -120,7 +120,7 @@ def test_captions_are_drawn_in_the_caption_area_during_a_cue(
     captioned: tuple[Result, LocalBackend],
 ) -> None:
     result, backend = captioned
-    cue = backend.load_session().tracks["en"][0]
+    cue = backend.current_job().tracks["en"][0]
     frame = frame_at(_media(result, "video"), (cue.start + cue.end) / 2)
     assert int((_diff(frame)[800:1030, 200:1720] > 100).sum()) > 2000
     assert int(_diff(frame)[:700].max()) < 40
@@ -128,11 +128,10 @@ def test_captions_are_drawn_in_the_caption_area_during_a_cue(
 
 def test_nothing_is_drawn_outside_cues(captioned: tuple[Result, LocalBackend]) -> None:
     result, backend = captioned
-    session = backend.load_session()
-    last = session.tracks["en"][-1]
-    assert session.current is not None
-    assert session.current.duration - last.end > 1.0
-    frame = frame_at(_media(result, "video"), (last.end + session.current.duration) / 2)
+    job = backend.current_job()
+    last = job.tracks["en"][-1]
+    assert job.media.duration - last.end > 1.0
+    frame = frame_at(_media(result, "video"), (last.end + job.media.duration) / 2)
     assert int(_diff(frame).max()) < 40
 
 
@@ -155,9 +154,9 @@ def test_soft_export_copies_video_and_tags_tracks(
     captioned: tuple[Result, LocalBackend], talk_clip: Path
 ) -> None:
     _, backend = captioned
-    session = backend.load_session()
-    session.settings = session.settings.model_copy(update={"burn": False})
-    soft = _media(backend.render(session), "video")
+    job = backend.current_job()
+    job.settings = job.settings.model_copy(update={"burn": False})
+    soft = _media(backend.render(job), "video")
     with av.open(str(soft)) as out, av.open(str(talk_clip)) as src:
         assert [s.codec_context.name for s in out.streams.subtitles] == ["mov_text"]
         assert out.streams.subtitles[0].metadata.get("language") == "eng"
@@ -168,11 +167,11 @@ def test_soft_export_copies_video_and_tags_tracks(
 
 def test_vertical_output_is_1080x1920(captioned: tuple[Result, LocalBackend]) -> None:
     _, backend = captioned
-    session = backend.load_session()
-    session.settings = session.settings.model_copy(
+    job = backend.current_job()
+    job.settings = job.settings.model_copy(
         update={"aspect": "9:16", "style": "vertical-bold", "burn": True}
     )
-    with av.open(str(_media(backend.render(session), "video"))) as container:
+    with av.open(str(_media(backend.render(job), "video"))) as container:
         video = container.streams.video[0]
         assert (video.width, video.height) == (1080, 1920)
 

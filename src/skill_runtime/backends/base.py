@@ -42,6 +42,8 @@ class CaptionRequest(BaseModel):
     fit: str | None = None
     style: str | None = None
     model: str | None = None
+    # How the user asked, for the job's edit history ("caption talk.mp4 --aspect 9:16").
+    said: str | None = None
 
 
 class Check(BaseModel):
@@ -70,7 +72,10 @@ class Backend:
     def setup_translation(self, pair: str) -> Result:
         raise self._unavailable("setup --translation")
 
-    def upload(self, files: list[Path], urls: list[str]) -> Result:
+    def upload(
+        self, files: list[Path], urls: list[str], *, captioning_next: bool = False
+    ) -> Result:
+        """Add media; `captioning_next` means the same command captions it right after."""
         raise self._unavailable("upload")
 
     def chat(self, text: str) -> Result:

@@ -18,6 +18,7 @@ import httpx
 from ..cloud.changes import describe_changes
 from ..cloud.client import ApiFailure, parse
 from ..cloud.connection import Connection
+from ..cloud.instruction import caption_instruction
 from ..cloud.models import (
     ClaimToken,
     Credits,
@@ -198,7 +199,9 @@ class CloudBackend(Backend):
 
     # Upload.
 
-    def upload(self, files: list[Path], urls: list[str]) -> Result:
+    def upload(
+        self, files: list[Path], urls: list[str], *, captioning_next: bool = False
+    ) -> Result:
         def run() -> Result:
             paths = check_files(files, self.ctx.config)
             if not paths and not urls:
@@ -209,9 +212,8 @@ class CloudBackend(Backend):
                 added += self._send_files(paths)
             if urls:
                 added += self._send_urls(urls)
-            session = self.conn.session()
-            self.conn.save_session(
-                session.model_copy(update={"uploads": [*session.uploads, *added]})
+            self.conn.update_session(
+                lambda record: record.model_copy(update={"uploads": [*record.uploads, *added]})
             )
             rows = [
                 f.model_dump(include={"filename", "file_type", "duration", "width", "height"})
@@ -393,18 +395,22 @@ class CloudBackend(Backend):
         )
 
     def _remember(self, update: Callable[[list[PendingRender]], list[PendingRender]]) -> None:
-        session = self.conn.session()
-        pending = update(list(session.pending_renders))
-        self.conn.save_session(session.model_copy(update={"pending_renders": pending}))
+        self.conn.update_session(
+            lambda record: record.model_copy(
+                update={"pending_renders": update(list(record.pending_renders))}
+            )
+        )
 
     def _forget(self, render_id: str) -> None:
         self._remember(lambda jobs: [j for j in jobs if j.id != render_id])
 
     def _submit(self, draft: Draft) -> PendingRender:
-        session = self.conn.session()
-        now = max(int(time.time()), session.last_render_at + 1)
+        def claim_second(record: SessionRecord) -> SessionRecord:
+            now = max(int(time.time()), record.last_render_at + 1)
+            return record.model_copy(update={"last_render_at": now})
+
+        now = self.conn.update_session(claim_second).last_render_at
         render_id = new_render_id(now)
-        self.conn.save_session(session.model_copy(update={"last_render_at": now}))
         job = PendingRender(id=render_id, submitted_at=now, draft_hash=draft_hash(draft))
         # Written down before the server hears of it: a run killed mid-submit still knows the id.
         self._remember(lambda jobs: [*jobs, job])
@@ -496,10 +502,13 @@ class CloudBackend(Backend):
     # The whole job in one call.
 
     def caption(self, request: CaptionRequest) -> Result:
+        words = self.ctx.config.cloud.caption_instruction
+        languages = request.languages or [request.source_language or self.conn.language]
+        asked = caption_instruction(request, language_list(languages), words)
+
         def run() -> Result:
             uploaded = self.upload([request.path], [])
-            languages = request.languages or [request.source_language or self.conn.language]
-            reply = self._converse(f"add captions in {language_list(languages)}")
+            reply = self._converse("; ".join(asked))
             exported = self.export()
             if reply.after is None:
                 said = reply.text
@@ -511,11 +520,12 @@ class CloudBackend(Backend):
                 template="cloud/caption_done",
                 context={
                     "uploaded": render(uploaded.template, **uploaded.context),
+                    "asked": asked,
                     "reply": said,
                     "exported": render(exported.template, **exported.context),
                 },
                 media=exported.media,
-                data={"languages": languages, **exported.data},
+                data={"languages": languages, "instruction": asked, **exported.data},
             )
 
         return self._guard(run)

@@ -1,97 +1,188 @@
 """The local backend: everything on this machine, nothing uploaded.
 
 Thin on purpose: the pipeline lives in `skill_runtime.local`; this class keeps
-the session, turns outcomes into Results and answers the other actions.
+one caption job per file (`local.session`), turns outcomes into Results and
+answers the other actions.
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..draft import summarize
 from ..errors import SkillError
-from ..local import job
+from ..local import job as pipeline
 from ..local.asr.models import requested, resolve_model
 from ..local.chat import respond
+from ..local.edits.apply import Change
+from ..local.history import diff_settings
 from ..local.probe import probe
 from ..local.render.ffmpeg import locate
 from ..local.render.fonts import font_files
-from ..local.session import LocalSession, load_session, save_session
+from ..local.session import CaptionJob, LocalSession, edit_session, load_session
 from ..local.translate.doctor import translation_check
 from ..local.translate.setup import install_pair
 from ..messages import render
-from ..outputs import shown, where_written
+from ..outputs import check_folder, shown, where_written
 from ..results import MediaFile, Result
 from .base import Backend, CaptionRequest, Check
+
+
+def _changes(changes: list[Change]) -> list[dict[str, Any]]:
+    return [c.model_dump(mode="json") for c in changes]
 
 
 class LocalBackend(Backend):
     name: ClassVar[str] = "local"
 
     def load_session(self) -> LocalSession:
+        """A read-only view of every job; change it only inside `jobs()`."""
         return load_session(self.ctx.store)
 
-    def save_session(self, session: LocalSession) -> None:
-        save_session(self.ctx.store, session)
+    def jobs(self) -> AbstractContextManager[LocalSession]:
+        """The session under the store's lock, saved when the block succeeds."""
+        return edit_session(self.ctx.store)
 
-    def upload(self, files: list[Path], urls: list[str]) -> Result:
+    def language_names(self) -> dict[str, str]:
+        translation = self.ctx.config.translation
+        return {code: translation.name(code) for code in translation.languages}
+
+    def current_job(self) -> CaptionJob:
+        job = self.load_session().current
+        if job is None:
+            raise SkillError("no_upload")
+        return job
+
+    def upload(
+        self, files: list[Path], urls: list[str], *, captioning_next: bool = False
+    ) -> Result:
         if urls:
             raise SkillError("not_available", backend=self.name, action="upload from a link")
-        session = self.load_session()
         infos = [probe(path, self.ctx.config.local.media_extensions) for path in files]
-        for info in infos:
-            session.use(info)
-        self.save_session(session)
+        names = self.ctx.config.translation.name
+        rows: list[dict[str, Any]] = []
+        with self.jobs() as session:
+            for info in infos:
+                opened = session.open(info)
+                job = opened.job
+                rows.append(
+                    info.model_dump(mode="json")
+                    | {
+                        "new": opened.new,
+                        "changed": opened.changed,
+                        "languages": [names(lang) for lang in job.tracks],
+                        "kept": _changes(job.carried_over()),
+                        "edits": len(job.history.entries),
+                    }
+                )
         return Result(
             action="upload",
             template="local/uploaded",
-            context={"files": [i.model_dump(mode="json") for i in infos]},
+            context={
+                "files": rows,
+                "captioning_next": captioning_next,
+                "names": self.language_names(),
+            },
             data={"files": [str(i.path) for i in infos]},
         )
 
     def caption(self, request: CaptionRequest) -> Result:
-        """The whole job for one file; the session is saved even when a later step fails."""
-        session = self.load_session()
-        try:
-            media = job.caption(session, request, self.ctx)
-        finally:
-            if session.current is not None:
-                self.save_session(session)
-        return self._captioned(session, media, "caption")
+        """The whole job for one file, with this file's own settings.
 
-    def render(self, session: LocalSession, action: str = "export") -> Result:
-        """Re-render a session's outputs from its tracks and settings (after edits, or export)."""
-        media = job.render_outputs(session, self.ctx)
-        self.save_session(session)
-        return self._captioned(session, media, action)
+        Options apply to this file's job; a file captioned before keeps its job's
+        settings and word corrections, and the previous captions stay one "undo"
+        away. Recognition runs on a copy, outside the lock; nothing is saved
+        unless it succeeds, and its tracks are saved before the render, so a
+        failed render does not cost the recognition.
+        """
+        settings = self.ctx.config.local
+        info = probe(request.path, settings.media_extensions)
+        check_folder(self.ctx.out_dir)
+        work = self.load_session().open(info).job
+        work.settings = pipeline.apply_request(work.settings, request, settings)
+        missing = pipeline.recognise(work, request, self.ctx)
+        with self.jobs() as session:
+            opened = session.open(info)
+            job = opened.job
+            previous = job.model_copy(deep=True)
+            job.settings = pipeline.apply_request(job.settings, request, settings)
+            options = diff_settings(previous.settings, job.settings)
+            if previous.tracks:
+                job.history.record(
+                    request.said or f"caption {info.path.name}",
+                    [*options, Change(field="recognised")],
+                    [],
+                    previous.settings,
+                    previous.tracks,
+                )
+            job.words, job.tracks = work.words, work.tracks
+            job.source_language = work.source_language
+            job.settings.languages = work.settings.languages
+            job.settings.burn_languages = work.settings.burn_languages
+            work = job.model_copy(deep=True)
+        media = pipeline.render_outputs(work, self.ctx)
+        self._keep_outputs(work, media)
+        if missing:
+            raise pipeline.missing_languages(missing, work, media, self.ctx)
+        carried = {
+            "new": not previous.tracks and not opened.changed,
+            "changed": opened.changed,
+            "kept": _changes(previous.carried_over()),
+            "options": _changes([c for c in options if c.field != "burn_languages"]),
+            "settings": _changes(work.carried_over()),
+        }
+        return self._captioned(work, media, "caption", carried)
 
-    def _captioned(self, session: LocalSession, media: list[MediaFile], action: str) -> Result:
-        session.outputs = media
-        self.save_session(session)
-        info = session.current
-        assert info is not None
+    def render(self, job: CaptionJob, action: str = "export") -> Result:
+        """Render a job's outputs from its tracks and settings (after edits, or export)."""
+        media = pipeline.render_outputs(job, self.ctx)
+        self._keep_outputs(job, media)
+        return self._captioned(job, media, action)
+
+    def _keep_outputs(self, job: CaptionJob, media: list[MediaFile]) -> None:
+        job.outputs = media
+        with self.jobs() as session:
+            if job.key in session.jobs:
+                session.jobs[job.key].outputs = media
+
+    def _captioned(
+        self,
+        job: CaptionJob,
+        media: list[MediaFile],
+        action: str,
+        carried: dict[str, Any] | None = None,
+    ) -> Result:
+        names = self.ctx.config.translation.name
+        burned = pipeline.burn_languages(job) if job.settings.burn else []
         return Result(
             action=action,
             template="local/captioned",
             context={
-                "file_name": shown(info.path.name),
-                "source_language": session.source_language,
-                "tracks": {lang: len(cues) for lang, cues in session.tracks.items()},
-                "burn": session.settings.burn,
-                "burned": job.burn_languages(session) if session.settings.burn else [],
-                "style": session.settings.style,
-                "aspect": session.settings.aspect,
+                "file_name": shown(job.media.path.name),
+                "source_language": job.source_language,
+                "tracks": {lang: len(cues) for lang, cues in job.tracks.items()},
+                "burn": job.settings.burn,
+                "burned": burned,
+                "style": job.settings.style,
+                "aspect": job.settings.aspect,
                 "action": action,
-                **where_written(info.path, media),
+                "carried": carried,
+                "changes": [],
+                "names": self.language_names() | {c: names(c) for c in job.settings.languages},
+                **where_written(job.media.path, media),
             },
             media=media,
             data={
-                "burned": job.burn_languages(session) if session.settings.burn else [],
-                "soft_tracks": list(session.tracks),
+                "file": str(job.media.path),
+                "settings": job.settings.model_dump(mode="json"),
+                "burned": burned,
+                "soft_tracks": list(job.tracks),
                 "tracks": {
-                    lang: [c.model_dump() for c in cues] for lang, cues in session.tracks.items()
-                }
+                    lang: [c.model_dump() for c in cues]
+                    for lang, cues in job.timed_tracks().items()
+                },
             },
         )
 
@@ -100,11 +191,37 @@ class LocalBackend(Backend):
 
     def state(self) -> Result:
         session = self.load_session()
+        job = session.current
+        others = [
+            {"file": key, "captioned": bool(other.tracks), "edits": len(other.history.entries)}
+            for key, other in session.jobs.items()
+            if job is None or key != job.key
+        ]
+        if job is None:
+            return Result(
+                action="state",
+                template="local/state",
+                context={"tracks": [], "job": None, "others": others},
+                data={"job": None, "other_files": others, "draft": {}},
+            )
+        draft = job.to_draft()
+        tracks = summarize(draft)
         return Result(
             action="state",
-            template="timeline",
-            context={"tracks": summarize(session.to_draft())},
-            data={"draft": session.to_draft().model_dump()},
+            template="local/state",
+            context={
+                "tracks": tracks,
+                "job": job.describe(),
+                "file_name": job.media.path.name,
+                "others": others,
+                "names": self.language_names(),
+            },
+            data={
+                "job": job.describe(),
+                "other_files": others,
+                "timeline": [t.model_dump() for t in tracks],
+                "draft": draft.model_dump(),
+            },
         )
 
     def credits(self) -> Result:
@@ -113,14 +230,10 @@ class LocalBackend(Backend):
     def export(self, *, resume: bool = False, cancel: bool = False) -> Result:
         if cancel:
             return Result(action="export", template="local/nothing_to_cancel")
-        session = self.load_session()
-        if session.current is None:
-            raise SkillError("no_upload")
-        if not session.tracks:
-            raise SkillError(
-                "no_captions", file_name=session.current.path.name, path=str(session.current.path)
-            )
-        return self.render(session)
+        job = self.current_job()
+        if not job.tracks:
+            raise SkillError("no_captions", file_name=job.media.path.name, path=str(job.media.path))
+        return self.render(job)
 
     def setup(self) -> Result:
         settings = self.ctx.config.local

@@ -91,6 +91,20 @@ class Connection:
         self._session = record
         self.sessions.save(record)
 
+    def update_session(self, change: Callable[[SessionRecord], SessionRecord]) -> SessionRecord:
+        """Load-modify-save under the store's lock, from the record on disk.
+
+        Another command may have added an upload or a render id since this one
+        started; changing our cached copy would drop theirs.
+        """
+        current = self.session()
+        with self.sessions.locked():
+            stored = self.sessions.load()
+            same = stored is not None and stored.session_id == current.session_id
+            updated = change(stored if same and stored is not None else current)
+            self.save_session(updated)
+        return updated
+
     def _create_session(self) -> SessionRecord:
         def create(token: str) -> SessionInfo:
             data = self.client.call(

@@ -7,6 +7,8 @@ is written down before the first poll and removed only once the file is ours.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from pydantic import BaseModel, Field
 
 from ..store import Store
@@ -42,6 +44,9 @@ class Sessions:
 
     def save(self, record: SessionRecord) -> None:
         self.store.save(STORE_NAME, record)
+
+    def locked(self) -> AbstractContextManager[None]:
+        return self.store.locked(STORE_NAME)
 
     def forget(self) -> None:
         self.store.delete(STORE_NAME)

@@ -1,7 +1,9 @@
-"""The whole local job: probe, audio, recognition, cues, files, render.
+"""The whole local pipeline for one caption job: audio, recognition, cues, files, render.
 
-`caption` runs it for a file; `render_outputs` re-renders a session (after chat
-edits, or for `export`) from its stored tracks without recognising again.
+`recognise` makes a job's tracks from its file; `render_outputs` renders a job
+(after chat edits, or for `export`) from its stored tracks without recognising
+again. Both work on a copy of the job; the backend saves the results under the
+session lock.
 """
 
 from __future__ import annotations
@@ -16,19 +18,20 @@ from .. import atomic
 from ..backends.base import CaptionRequest, Context
 from ..captions import CaptionSettings, Cue
 from ..errors import SkillError
-from ..outputs import Expect, OutputSet, check_folder, output_set
+from ..outputs import Expect, OutputSet, output_set
 from ..results import MediaFile, MediaKind
 from .asr import load_model, transcribe
 from .asr.onsets import snap_onsets
 from .asr.turns import mark_turns
 from .audio import SAMPLE_RATE, load_audio
 from .cues import build_cues
+from .edits.apply import apply_edits
 from .languages import iso639_2
-from .probe import MediaInfo, probe
+from .probe import MediaInfo
 from .render.fonts import fonts_dir
 from .render.layout import output_shape
 from .render.video import SoftTrack, burn, check_drawn, preview, soft
-from .session import LocalSession
+from .session import CaptionJob
 from .settings import CueRules, LocalSettings, Shape, StylePreset
 from .subtitles import AssLook, make_ass, write_json, write_text_subs
 from .translate.service import LANGUAGE_FAILURES, translate_cues
@@ -71,7 +74,7 @@ def apply_request(
 
 
 def build_tracks(
-    session: LocalSession, info: MediaInfo, ctx: Context
+    job: CaptionJob, info: MediaInfo, ctx: Context
 ) -> tuple[dict[str, list[Cue]], list[SkillError]]:
     """Cues for the spoken language, then each requested language translated from them.
 
@@ -79,12 +82,12 @@ def build_tracks(
     left out and returned with its error, so the others are still delivered.
     """
     settings = ctx.config.local
-    source = session.source_language or "und"
-    shape = output_shape(settings, session.settings.aspect, info, session.settings.height)
-    rules = effective_rules(settings, session.settings, shape)
-    tracks = {source: build_cues(session.words, source, rules, fps=info.fps or None)}
+    source = job.source_language or "und"
+    shape = output_shape(settings, job.settings.aspect, info, job.settings.height)
+    rules = effective_rules(settings, job.settings, shape)
+    tracks = {source: build_cues(job.words, source, rules, fps=info.fps or None)}
     missing: list[SkillError] = []
-    for target in session.settings.languages:
+    for target in job.settings.languages:
         if target in tracks:
             continue
         ctx.progress.status("progress/translating", source=source, target=target)
@@ -96,23 +99,34 @@ def build_tracks(
             if exc.code not in LANGUAGE_FAILURES:
                 raise
             missing.append(exc)
+    replacements = job.replacements()
+    if replacements:
+        # Words the user corrected stay corrected when the file is captioned again.
+        tracks = apply_edits(
+            list(replacements),
+            job.settings,
+            tracks,
+            rules_for=lambda _settings: rules,
+            styles=settings.styles,
+            presets=ctx.config.edits.presets,
+        ).tracks
     return tracks, missing
 
 
-def burn_languages(session: LocalSession) -> list[str]:
+def burn_languages(job: CaptionJob) -> list[str]:
     """The languages chosen for burn-in, else the first two asked for, spoken language first.
 
     Asking for two languages means wanting to see both: phones and social
     uploads drop soft tracks, so they are burned stacked by default.
     """
-    chosen = [lang for lang in session.settings.burn_languages if lang in session.tracks]
+    chosen = [lang for lang in job.settings.burn_languages if lang in job.tracks]
     if chosen:
         return chosen[:2]
-    made = [lang for lang in session.settings.languages if lang in session.tracks]
-    spoken = session.source_language
+    made = [lang for lang in job.settings.languages if lang in job.tracks]
+    spoken = job.source_language
     if spoken in made:
         made = [spoken, *(lang for lang in made if lang != spoken)]
-    return made[:2] or [next(iter(session.tracks))]
+    return made[:2] or [next(iter(job.tracks))]
 
 
 def _check_cue(tracks: list[list[Cue]]) -> list[list[Cue]]:
@@ -125,34 +139,33 @@ def _check_cue(tracks: list[list[Cue]]) -> list[list[Cue]]:
     return out
 
 
-def _suffixes(session: LocalSession, info: MediaInfo, video: bool) -> list[str]:
-    names = [f".{lang}.{ext}" for lang in session.tracks for ext in ("srt", "vtt", "ass", "json")]
-    if video and info.has_video:
-        names += [".captioned.mp4", ".preview.png"] if session.settings.burn else [".subtitled.mp4"]
+def _suffixes(job: CaptionJob, video: bool) -> list[str]:
+    names = [f".{lang}.{ext}" for lang in job.tracks for ext in ("srt", "vtt", "ass", "json")]
+    if video and job.media.has_video:
+        names += [".captioned.mp4", ".preview.png"] if job.settings.burn else [".subtitled.mp4"]
     return names
 
 
-def render_outputs(session: LocalSession, ctx: Context, *, video: bool = True) -> list[MediaFile]:
+def render_outputs(job: CaptionJob, ctx: Context, *, video: bool = True) -> list[MediaFile]:
     """Every subtitle file, then the MP4 (burned or soft) and a preview PNG, as one set.
 
     All are written under temporary names and renamed only when every one is
     verified, so the previous set stays whole if anything fails or is stopped.
     """
-    info = session.current
-    if info is None:
-        raise SkillError("no_upload")
-    if not session.tracks:
+    info = job.media
+    if not job.tracks:
         raise SkillError("no_captions", file_name=info.path.name, path=str(info.path))
-    settings, caption = ctx.config.local, session.settings
+    settings, caption = ctx.config.local, job.settings
+    timed = job.timed_tracks()
     shape = output_shape(settings, caption.aspect, info, caption.height)
     preset = style_preset(settings, caption.style)
     look = AssLook(shape=shape, preset=preset, settings=caption, font=settings.fonts.family)
-    suffixes = _suffixes(session, info, video)
+    suffixes = _suffixes(job, video)
     with output_set(ctx.out_dir, info.path, suffixes, ctx.store, ctx.overwrite) as outs:
         ctx.progress.status("progress/writing_files", folder=str(outs.folder))
         kinds: list[tuple[str, MediaFile]] = []
         soft_tracks: list[SoftTrack] = []
-        for language, cues in session.tracks.items():
+        for language, cues in timed.items():
             for fmt in ("srt", "vtt"):
                 path = outs.temp(f".{language}.{fmt}", Expect(fmt, len(cues)))
                 write_text_subs(cues, path, fmt)
@@ -167,7 +180,7 @@ def render_outputs(session: LocalSession, ctx: Context, *, video: bool = True) -
                 SoftTrack(path=kinds[-4][1].path, language=language, iso639_2=iso639_2(language))
             )
         if video and info.has_video:
-            kinds += _render_video(session, ctx, info, shape, look, soft_tracks, outs)
+            kinds += _render_video(job, timed, ctx, shape, look, soft_tracks, outs)
         finals = outs.commit()
     media = [m.model_copy(update={"path": finals[suffix]}) for suffix, m in kinds]
     if video and not info.has_video:
@@ -180,15 +193,15 @@ def _media(path: Path, kind: MediaKind, language: str | None, fmt: str) -> Media
 
 
 def _render_video(
-    session: LocalSession,
+    job: CaptionJob,
+    timed: dict[str, list[Cue]],
     ctx: Context,
-    info: MediaInfo,
     shape: Shape,
     look: AssLook,
     soft_tracks: list[SoftTrack],
     outs: OutputSet,
 ) -> list[tuple[str, MediaFile]]:
-    settings, caption = ctx.config.local, session.settings
+    settings, caption, info = ctx.config.local, job.settings, job.media
     fonts = fonts_dir(settings.fonts)
     encode = functools.partial(
         burn,
@@ -208,7 +221,7 @@ def _render_video(
         else:
             encode(ass_file=None, out=out)
         return [(".subtitled.mp4", _media(out, "video", None, "mp4"))]
-    burned = [session.tracks[lang] for lang in burn_languages(session)]
+    burned = [timed[lang] for lang in burn_languages(job)]
     with tempfile.TemporaryDirectory(prefix="ai-subtitles-") as tmp:
         ass_file = Path(tmp) / "burn.ass"
         atomic.write_text(ass_file, make_ass(burned, look).to_string("ass"))
@@ -245,13 +258,12 @@ def _render_video(
     ]
 
 
-def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> list[MediaFile]:
-    """Recognise speech in `request.path` and produce every output; mutates `session`."""
-    settings = ctx.config.local
-    info = probe(request.path, settings.media_extensions)
-    session.use(info)
-    session.settings = apply_request(session.settings, request, settings)
-    check_folder(ctx.out_dir)
+def recognise(job: CaptionJob, request: CaptionRequest, ctx: Context) -> list[SkillError]:
+    """Recognise speech in the job's file and build its tracks; mutates `job`.
+
+    Returns the languages no translator could reach (the others are made).
+    """
+    settings, info = ctx.config.local, job.media
     ctx.progress.status("progress/reading_audio", file_name=info.path.name)
     audio = load_audio(info)
     ctx.progress.status("progress/loading_model")
@@ -269,15 +281,15 @@ def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> lis
     )
     if not transcript.words:
         raise SkillError("no_speech", path=str(info.path), duration=info.duration)
-    session.words = snap_onsets(
+    job.words = snap_onsets(
         transcript.words,
         audio,
         sample_rate=SAMPLE_RATE,
         offset_s=info.audio_offset_s,
         settings=settings.recognition,
     )
-    session.words = mark_turns(
-        session.words,
+    job.words = mark_turns(
+        job.words,
         audio,
         sample_rate=SAMPLE_RATE,
         offset_s=info.audio_offset_s,
@@ -285,21 +297,25 @@ def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> lis
         settings=settings.recognition,
     )
     del audio
-    session.source_language = transcript.language
-    session.tracks, missing = build_tracks(session, info, ctx)
+    job.source_language = transcript.language
+    job.tracks, missing = build_tracks(job, info, ctx)
     if missing:
-        made = [lang for lang in session.settings.languages if lang in session.tracks]
-        session.settings.languages = made or list(session.tracks)
-        session.settings.burn_languages = [
-            lang for lang in session.settings.burn_languages if lang in session.tracks
+        made = [lang for lang in job.settings.languages if lang in job.tracks]
+        job.settings.languages = made or list(job.tracks)
+        job.settings.burn_languages = [
+            lang for lang in job.settings.burn_languages if lang in job.tracks
         ]
-    media = render_outputs(session, ctx)
-    if missing:
-        names = ctx.config.translation.name
-        first = missing[0]
-        first.context |= {
-            "made": [names(lang) for lang in session.tracks],
-            "also_missing": [names(e.context["target"]) for e in missing[1:]],
-        }
-        raise first.with_media(media)
-    return media
+    return missing
+
+
+def missing_languages(
+    missing: list[SkillError], job: CaptionJob, media: list[MediaFile], ctx: Context
+) -> SkillError:
+    """The first language that could not be made, naming the ones that were, with their files."""
+    names = ctx.config.translation.name
+    first = missing[0]
+    first.context |= {
+        "made": [names(lang) for lang in job.tracks],
+        "also_missing": [names(e.context["target"]) for e in missing[1:]],
+    }
+    return first.with_media(media)

@@ -1,10 +1,19 @@
-"""The local session: what was uploaded, the caption tracks, the settings, the last outputs.
+"""The local session: one caption job per source file, and which one is current.
 
-Persisted through the Store, so `state`, chat edits and `export` see the same
-work across CLI calls; `to_draft` gives the cloud-shaped timeline.
+A job holds everything about one file: its settings (defaults plus the options
+and chat edits given for it), the recognised words, the caption tracks on the
+recognised times, the last outputs and the edit history. Nothing leaks from one
+file's job into another's. Every change goes through `edit_session`, which
+holds the store's lock from load to save, so concurrent commands never lose an
+edit and a command killed midway leaves the previous state as it was.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -12,35 +21,57 @@ from ..captions import CaptionSettings, Cue, Word
 from ..draft import TEXT, VIDEO, Draft, Segment, Track
 from ..results import MediaFile
 from ..store import Store
+from .cues.shift import shifted
+from .edits.apply import Change
+from .edits.models import Replace
+from .history import EditHistory
 from .probe import MediaInfo
 
-STORE_NAME = "local_session"
+STORE_NAME = "local_jobs"
 
 
-class LocalSession(BaseModel):
-    media: list[MediaInfo] = Field(default_factory=list)
+def fingerprint(info: MediaInfo) -> str:
+    """Size and modification time: a file replaced under the same name is a new recording."""
+    stat = info.path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+class CaptionJob(BaseModel):
+    media: MediaInfo
+    fingerprint: str = ""
     settings: CaptionSettings = Field(default_factory=CaptionSettings)
     source_language: str | None = None
     words: list[Word] = Field(default_factory=list)
     tracks: dict[str, list[Cue]] = Field(default_factory=dict)
     outputs: list[MediaFile] = Field(default_factory=list)
+    history: EditHistory = Field(default_factory=EditHistory)
 
     @property
-    def current(self) -> MediaInfo | None:
-        """The file being worked on: the most recent upload."""
-        return self.media[-1] if self.media else None
+    def key(self) -> str:
+        return str(self.media.path)
 
-    def use(self, info: MediaInfo) -> None:
-        """Make `info` current; switching files drops the previous file's captions."""
-        if self.current is None or self.current.path != info.path:
-            self.words, self.tracks, self.outputs, self.source_language = [], {}, [], None
-        self.media = [m for m in self.media if m.path != info.path] + [info]
+    def timed_tracks(self) -> dict[str, list[Cue]]:
+        """The tracks as they will be written: the recognised times moved by the job's shift."""
+        return {lang: shifted(cues, self.settings.shift_s) for lang, cues in self.tracks.items()}
+
+    def carried_over(self) -> list[Change]:
+        """What this job keeps from before: settings off their defaults, and word replacements."""
+        defaults = CaptionSettings().model_dump()
+        kept = [
+            Change(field=name, before=defaults[name], after=value)
+            for name, value in self.settings.model_dump().items()
+            if value != defaults[name] and name != "burn_languages"
+        ]
+        for edit in self.replacements():
+            kept.append(Change(field="replace", before=edit.old, after=edit.new))
+        return kept
+
+    def replacements(self) -> list[Replace]:
+        return [e for entry in self.history.entries for e in entry.edits if isinstance(e, Replace)]
 
     def to_draft(self) -> Draft:
         """Video track (tt=0) plus one text track (tt=7) per language, one segment per cue."""
-        info = self.current
-        if info is None:
-            return Draft()
+        info = self.media
         total = round(info.duration * 1000)
         tracks: list[Track] = []
         if info.has_video or info.has_audio:
@@ -51,7 +82,7 @@ class LocalSession(BaseModel):
                     m={"name": info.path.name},
                 )
             )
-        for language, cues in self.tracks.items():
+        for language, cues in self.timed_tracks().items():
             segments = [
                 Segment(
                     s=round(c.start * 1000), d=round((c.end - c.start) * 1000), m={"text": c.text}
@@ -65,10 +96,82 @@ class LocalSession(BaseModel):
             )
         return Draft(t=tracks, d=total, m={"backend": "local"})
 
+    def describe(self) -> dict[str, Any]:
+        """The job in readable keys, for `state --json`."""
+        return {
+            "file": str(self.media.path),
+            "duration_s": self.media.duration,
+            "spoken_language": self.source_language,
+            "settings": self.settings.model_dump(mode="json"),
+            "tracks": [
+                {
+                    "language": language,
+                    "cues": [{"start_s": c.start, "end_s": c.end, "text": c.text} for c in cues],
+                }
+                for language, cues in self.timed_tracks().items()
+            ],
+            "history": [
+                {
+                    "step": i,
+                    "said": entry.said,
+                    "changes": [c.model_dump(mode="json") for c in entry.changes],
+                }
+                for i, entry in enumerate(self.history.entries, start=1)
+            ],
+            "outputs": [str(m.path) for m in self.outputs],
+        }
+
+
+@dataclass
+class Opened:
+    """What opening a file found: a new job, a known one, or a known file that has changed.
+
+    `job` is the session's own job object, so changing it changes the session.
+    """
+
+    job: CaptionJob
+    new: bool
+    changed: bool = False
+
+
+class LocalSession(BaseModel):
+    jobs: dict[str, CaptionJob] = Field(default_factory=dict)
+    current_key: str | None = None
+
+    @property
+    def current(self) -> CaptionJob | None:
+        """The file being worked on: the one uploaded or captioned last."""
+        return self.jobs.get(self.current_key) if self.current_key else None
+
+    def open(self, info: MediaInfo) -> Opened:
+        """Make `info`'s job current, creating it with the defaults if the file is new.
+
+        A known file whose content changed keeps its settings but loses captions
+        that no longer match it.
+        """
+        key, mark = str(info.path), fingerprint(info)
+        self.current_key = key
+        job = self.jobs.get(key)
+        if job is None:
+            job = self.jobs[key] = CaptionJob(media=info, fingerprint=mark)
+            return Opened(job=job, new=True)
+        changed = job.fingerprint != mark and bool(job.tracks)
+        if changed:
+            job.words, job.tracks, job.outputs = [], {}, []
+            job.source_language, job.history = None, EditHistory()
+        job.media, job.fingerprint = info, mark
+        return Opened(job=job, new=False, changed=changed)
+
 
 def load_session(store: Store) -> LocalSession:
+    """A read-only view; changes go through `edit_session`."""
     return store.load(STORE_NAME, LocalSession) or LocalSession()
 
 
-def save_session(store: Store, session: LocalSession) -> None:
-    store.save(STORE_NAME, session)
+@contextmanager
+def edit_session(store: Store) -> Iterator[LocalSession]:
+    """Load under the store's lock and save when the block succeeds; an error saves nothing."""
+    with store.locked(STORE_NAME):
+        session = load_session(store)
+        yield session
+        store.save(STORE_NAME, session)

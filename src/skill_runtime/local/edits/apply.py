@@ -177,30 +177,25 @@ def _shift_range(state: _State) -> tuple[float, float] | None:
 
 
 def _shift(state: _State, seconds: float) -> None:
-    """Move every cue (and its word timings) in every track; nothing starts before 0.
+    """Add to the job's total shift; the cues keep their recognised times (see cues.shift).
 
     A shift that would push speech before the start or past the end of the
-    video is refused with the range that fits.
+    video is refused with the range that fits, and nothing changes.
     """
+    before = state.settings.shift_s
+    total = round(before + seconds, 3)
     allowed = _shift_range(state)
-    if allowed is not None and not allowed[0] - 1e-6 <= seconds <= allowed[1] + 1e-6:
+    if allowed is not None and not allowed[0] - 1e-6 <= total <= allowed[1] + 1e-6:
         low, high = allowed
         raise SkillError(
             "edit_out_of_range",
             field="shift",
             value=f"{seconds:+g} s",
-            low=f"{low:+.2f} s",
-            high=f"{high:+.2f} s",
+            low=f"{low - before:+.2f} s",
+            high=f"{high - before:+.2f} s",
         )
-    for cues in state.tracks.values():
-        for cue in cues:
-            length = cue.end - cue.start
-            cue.start = max(0.0, round(cue.start + seconds, 3))
-            cue.end = max(round(cue.end + seconds, 3), round(cue.start + min(length, 0.5), 3))
-            for word in cue.words:
-                word.start = max(0.0, round(word.start + seconds, 3))
-                word.end = max(word.start, round(word.end + seconds, 3))
-    state.changes.append(Change(field="shift", after=seconds))
+    state.settings.shift_s = total
+    state.changes.append(Change(field="shift", before=before, after=total))
 
 
 def _check_timing(state: _State) -> None:

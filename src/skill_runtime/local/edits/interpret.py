@@ -31,7 +31,7 @@ from .settings import EditsConfig
 
 _MASK = "\x00"
 _CN_DIGITS = "一二两三四五六七八九十半"
-_CN_NUMBER = re.compile(rf"[{_CN_DIGITS}]+(?=\s*(?:个|秒|毫秒|字|像素|号))")
+_CN_NUMBER = re.compile(rf"[{_CN_DIGITS}]+(?=\s*(?:个|秒|毫秒|字|像素|号|步|次))")
 
 
 @dataclass

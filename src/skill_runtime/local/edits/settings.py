@@ -58,6 +58,24 @@ class ShiftWords(_Strict):
     milliseconds: list[str]
 
 
+class UndoWords(_Strict):
+    """Phrases for stepping back through a job's edit history."""
+
+    count: list[str] = Field(default_factory=list)
+    everything: list[str] = Field(default_factory=list)
+    one: list[str] = Field(default_factory=list)
+    numbers: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("count")
+    @classmethod
+    def _count_patterns_compile(cls, value: list[str]) -> list[str]:
+        for regex in value:
+            if "(?P<count>" not in regex:
+                raise ValueError("each count pattern needs a (?P<count>...) group")
+            re.compile(regex)
+        return value
+
+
 class CaptionPatch(_Strict):
     """Settings a preset sets; unset fields are left alone."""
 
@@ -100,3 +118,6 @@ class EditsConfig(_Strict):
     presets: dict[str, PresetSpec] = Field(default_factory=dict)
     caption_request: list[str] = Field(default_factory=list)
     limits: EditLimits = EditLimits()
+    undo: UndoWords = UndoWords()
+    # Settings only burned-in captions show; soft tracks are drawn by the player.
+    burned_only: list[str] = Field(default_factory=list)

@@ -1,0 +1,53 @@
+"""Reading "undo", "undo the last two", "go back to the original", "撤销最近两步".
+
+Undo is not an edit of the captions but a step back through the job's history,
+so it is read apart from the edit phrases: first counted forms, then "all the
+way back" phrases, then a plain undo. The rest of the sentence is returned with
+the undo words blanked out, so "undo that and make them red" still edits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+from ... import keywords
+from ...config import config
+from .interpret import normalise
+from .settings import EditsConfig
+
+
+class UndoRequest(BaseModel):
+    """Undo `count` edits, or every edit back to the captions as first made."""
+
+    count: int = Field(1, ge=1)
+    everything: bool = False
+
+
+def _count(word: str, table: EditsConfig) -> int | None:
+    if word.isdigit():
+        return int(word)
+    return table.undo.numbers.get(word.lower())
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def interpret_undo(text: str, table: EditsConfig | None = None) -> tuple[UndoRequest | None, str]:
+    """The undo the sentence asks for (or None), and the sentence without it."""
+    table = table or config().edits
+    text = normalise(text, table)
+    words = table.undo
+    for regex in words.count:
+        match = re.search(regex, text, re.IGNORECASE)
+        count = _count(match.group("count"), table) if match else None
+        if match and count:
+            return UndoRequest(count=count), _blank(text, *match.span())
+    for group, everything in ((words.everything, True), (words.one, False)):
+        for phrase in sorted(group, key=len, reverse=True):
+            found = keywords.pattern(phrase).search(text)
+            if found:
+                return UndoRequest(everything=everything), _blank(text, *found.span())
+    return None, text
