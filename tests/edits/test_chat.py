@@ -158,10 +158,11 @@ def test_a_first_request_captions_in_the_named_languages_with_its_settings(
 def test_burned_in_languages_are_reported_as_the_render_burns_them(
     captioned: LocalBackend, endpoint: None
 ) -> None:
-    _say(captioned, "add Spanish")
-    answer = _say(captioned, "show both languages")
+    """Two languages are burned stacked by default, and the answer says so truthfully."""
+    answer = _say(captioned, "add Spanish")
     assert "Burned-in languages: English → English, Spanish" in answer
     assert "none" not in answer
+    assert "Nothing changed" in _say(captioned, "show both languages")
 
 
 def test_a_style_edit_on_soft_tracks_says_the_export_wont_show_it_and_offers_burning(
