@@ -46,3 +46,8 @@ class CaptionSettings(BaseModel):
     height: Literal[720, 1080] = 1080
     highlight: bool = False
     max_chars: int = 42
+    # Short-form: a platform's safe zones, words to colour, a size the file must fit.
+    platform: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+    deliver: str | None = None
+    max_mb: float | None = None

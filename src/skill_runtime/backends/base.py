@@ -40,6 +40,9 @@ class CaptionRequest(BaseModel):
     fit: str | None = None
     style: str | None = None
     model: str | None = None
+    platform: str | None = None
+    # Stop at the contact sheet: recognise and lay out, encode no video.
+    preview: bool = False
 
 
 class Check(BaseModel):
@@ -82,6 +85,12 @@ class Backend:
 
     def caption(self, request: CaptionRequest) -> Result:
         raise self._unavailable("caption")
+
+    def preview(self) -> Result:
+        raise self._unavailable("preview")
+
+    def export_sized(self, *, channel: str | None = None, max_bytes: int | None = None) -> Result:
+        raise self._unavailable("export --max-size")
 
     def doctor(self) -> list[Check]:
         return []

@@ -14,6 +14,8 @@ from ..errors import SkillError
 from ..local import job
 from ..local.asr.models import requested, resolve_model
 from ..local.chat import respond
+from ..local.deliver import render_sized, size_target
+from ..local.preview import contact_sheet
 from ..local.probe import probe
 from ..local.render.ffmpeg import locate
 from ..local.render.fonts import font_files
@@ -55,7 +57,52 @@ class LocalBackend(Backend):
         finally:
             if session.current is not None:
                 self.save_session(session)
+        if request.preview:
+            return self.previewed(session, [contact_sheet(session, self.ctx)])
         return self._captioned(session, media, "caption")
+
+    def preview(self) -> Result:
+        """The contact sheet of the transcribed job, as it stands."""
+        session = self.load_session()
+        return self.previewed(session, [contact_sheet(session, self.ctx)])
+
+    def previewed(self, session: LocalSession, media: list[MediaFile]) -> Result:
+        info = session.current
+        assert info is not None
+        platform = self.ctx.config.local.platforms.get(session.settings.platform or "")
+        return Result(
+            action="preview",
+            template="local/preview",
+            context={
+                "file_name": info.path.name,
+                "style": session.settings.style,
+                "aspect": session.settings.aspect,
+                "platform": platform.name if platform else None,
+                "burn": session.settings.burn,
+            },
+            media=media,
+        )
+
+    def export_sized(self, *, channel: str | None = None, max_bytes: int | None = None) -> Result:
+        """An MP4 under a size limit (a channel's, or the one given); the answer gives its size."""
+        target = size_target(self.ctx.config.local.delivery, channel=channel, max_bytes=max_bytes)
+        session = self.load_session()
+        if session.current is None:
+            raise SkillError("no_upload")
+        if not session.tracks:
+            raise SkillError(
+                "no_captions", file_name=session.current.path.name, path=str(session.current.path)
+            )
+        media, report = render_sized(session, self.ctx, target)
+        result = self._captioned(session, media, "export")
+        sized = report.model_dump()
+        return result.model_copy(
+            update={
+                "template": "local/sized",
+                "context": result.context | {"sized": sized, "source": target.source},
+                "data": result.data | {"size": sized},
+            }
+        )
 
     def render(self, session: LocalSession, action: str = "export") -> Result:
         """Re-render a session's outputs from its tracks and settings (after edits, or export)."""
@@ -114,6 +161,10 @@ class LocalBackend(Backend):
             raise SkillError(
                 "no_captions", file_name=session.current.path.name, path=str(session.current.path)
             )
+        wanted = session.settings
+        if wanted.deliver or wanted.max_mb:
+            limit = round(wanted.max_mb * 1e6) if wanted.max_mb else None
+            return self.export_sized(channel=wanted.deliver, max_bytes=limit)
         return self.render(session)
 
     def setup(self) -> Result:

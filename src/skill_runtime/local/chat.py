@@ -19,8 +19,17 @@ from ..results import Result
 from .cues import build_cues
 from .edits.apply import RulesFor, apply_edits
 from .edits.interpret import asks_for_captions, interpret
-from .edits.models import AddLanguages, AspectEdit, Bilingual, Burn, Edit, OnlyLanguages
+from .edits.models import (
+    AddLanguages,
+    AspectEdit,
+    Bilingual,
+    Burn,
+    Edit,
+    LookFirst,
+    OnlyLanguages,
+)
 from .job import effective_rules
+from .preview import contact_sheet
 from .render.layout import output_shape
 from .session import LocalSession
 from .settings import CueRules
@@ -59,7 +68,10 @@ def _first_caption(backend: LocalBackend, session: LocalSession, edits: list[Edi
             request.burn = edit.enabled
         elif isinstance(edit, AspectEdit):
             request.aspect = edit.aspect
-    rest: list[Edit] = [e for e in edits if not isinstance(e, (*_LANGUAGE_EDITS, Burn, AspectEdit))]
+        elif isinstance(edit, LookFirst):
+            request.preview = True
+    skip = (*_LANGUAGE_EDITS, Burn, AspectEdit, LookFirst)
+    rest: list[Edit] = [e for e in edits if not isinstance(e, skip)]
     if rest:
         _apply(backend, session, rest)
     else:
@@ -71,7 +83,9 @@ def _rules_for(backend: LocalBackend, session: LocalSession) -> RulesFor:
     local = backend.ctx.config.local
 
     def rules_for(settings: CaptionSettings) -> CueRules:
-        shape = output_shape(local, settings.aspect, session.current, settings.height)
+        shape = output_shape(
+            local, settings.aspect, session.current, settings.height, settings.platform
+        )
         return effective_rules(local, settings, shape)
 
     return rules_for
@@ -108,6 +122,7 @@ def _apply(backend: LocalBackend, session: LocalSession, edits: list[Edit]) -> R
     )
     session.settings, session.tracks = outcome.settings, outcome.tracks
     backend.save_session(session)
+    sheet = [contact_sheet(session, backend.ctx)] if outcome.preview else []
     names = {code: config.translation.name(code) for code in [*session.tracks, *outcome.refused]}
     return Result(
         action="sse",
@@ -118,7 +133,9 @@ def _apply(backend: LocalBackend, session: LocalSession, edits: list[Edit]) -> R
             "refused": outcome.refused,
             "names": names,
             "tracks": summarize(session.to_draft()),
+            "preview": outcome.preview,
         },
+        media=sheet,
         data={
             "changes": [c.model_dump(mode="json") for c in outcome.changes],
             "settings": session.settings.model_dump(mode="json"),

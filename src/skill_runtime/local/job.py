@@ -41,6 +41,15 @@ def effective_rules(settings: LocalSettings, caption: CaptionSettings, shape: Sh
     return settings.cues.with_overrides(max_chars_per_line=min(limits))
 
 
+def platform_choice(settings: LocalSettings, platform: str, aspect: str | None) -> dict[str, Any]:
+    """A platform's safe zones, on a 9:16 frame unless another frame was asked for."""
+    if platform not in settings.platforms:
+        raise SkillError(
+            "unknown_platform", platform=platform, platforms=sorted(settings.platforms)
+        )
+    return {"platform": platform, "aspect": aspect or "9:16"}
+
+
 def style_preset(settings: LocalSettings, name: str) -> StylePreset:
     if name not in settings.styles:
         raise SkillError("unknown_style", style=name, styles=sorted(settings.styles))
@@ -63,6 +72,8 @@ def apply_request(
     if request.style is not None:
         style_preset(settings, request.style)
         changes["style"] = request.style
+    if request.platform is not None:
+        changes |= platform_choice(settings, request.platform, request.aspect)
     return caption.model_copy(update=changes)
 
 
@@ -76,7 +87,8 @@ def build_tracks(
     """
     settings = ctx.config.local
     source = session.source_language or "und"
-    shape = output_shape(settings, session.settings.aspect, info, session.settings.height)
+    caption = session.settings
+    shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
     rules = effective_rules(settings, session.settings, shape)
     tracks = {source: build_cues(session.words, source, rules, fps=info.fps or None)}
     missing: list[SkillError] = []
@@ -121,7 +133,7 @@ def render_outputs(session: LocalSession, ctx: Context, *, video: bool = True) -
     if not session.tracks:
         raise SkillError("no_captions", file_name=info.path.name, path=str(info.path))
     settings, caption = ctx.config.local, session.settings
-    shape = output_shape(settings, caption.aspect, info, caption.height)
+    shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
     preset = style_preset(settings, caption.style)
     look = AssLook(shape=shape, preset=preset, settings=caption, font=settings.fonts.family)
     out_dir, stem = ctx.out_dir, info.path.stem
@@ -133,7 +145,7 @@ def render_outputs(session: LocalSession, ctx: Context, *, video: bool = True) -
             path = write_text_subs(cues, subtitle_name(out_dir, stem, language, fmt), fmt)
             media.append(MediaFile(path=path, kind="subtitles", language=language, format=fmt))
         ass_path = subtitle_name(out_dir, stem, language, "ass")
-        atomic.write_text(ass_path, make_ass([cues], look).to_string("ass"))
+        atomic.write_text(ass_path, make_ass([cues], look, [language]).to_string("ass"))
         media.append(MediaFile(path=ass_path, kind="subtitles", language=language, format="ass"))
         json_path = write_json(cues, subtitle_name(out_dir, stem, language, "json"), language)
         media.append(MediaFile(path=json_path, kind="transcript", language=language, format="json"))
@@ -185,7 +197,8 @@ def _render_video(
     burned = [session.tracks[lang] for lang in burn_languages(session)]
     with tempfile.TemporaryDirectory(prefix="ai-subtitles-") as tmp:
         ass_file = Path(tmp) / "burn.ass"
-        atomic.write_text(ass_file, make_ass(burned, look).to_string("ass"))
+        ass = make_ass(burned, look, burn_languages(session))
+        atomic.write_text(ass_file, ass.to_string("ass"))
         check_file = Path(tmp) / "check.ass"
         check_tracks = _check_cue(burned)
         atomic.write_text(check_file, make_ass(check_tracks, look).to_string("ass"))
@@ -252,7 +265,7 @@ def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> lis
         session.settings.burn_languages = [
             lang for lang in session.settings.burn_languages if lang in session.tracks
         ]
-    media = render_outputs(session, ctx)
+    media = render_outputs(session, ctx, video=not request.preview)
     if missing:
         names = ctx.config.translation.name
         first = missing[0]

@@ -24,9 +24,12 @@ from .models import (
     Box,
     Burn,
     Color,
+    Deliver,
     Edit,
     FontSize,
     Highlight,
+    Keywords,
+    LookFirst,
     MaxChars,
     OnlyLanguages,
     Outline,
@@ -60,6 +63,7 @@ class Outcome(BaseModel):
     changes: list[Change]
     out_of_scope: list[str]
     refused: list[str]
+    preview: bool = False
 
 
 class _State:
@@ -85,6 +89,7 @@ class _State:
         self.changes: list[Change] = []
         self.out_of_scope: list[str] = []
         self.refused: list[str] = []
+        self.preview = False
 
     def set(self, field: str, value: Any) -> None:
         before = getattr(self.settings, field)
@@ -236,6 +241,13 @@ def _apply_one(state: _State, edit: Edit) -> None:
     elif isinstance(edit, Preset):
         spec = state.presets[edit.name]
         _patch(state, spec.by_aspect.get(state.settings.aspect, spec.default))
+    elif isinstance(edit, Keywords):
+        state.set("keywords", list(dict.fromkeys([*state.settings.keywords, *edit.words])))
+    elif isinstance(edit, Deliver):
+        state.set("deliver", edit.channel)
+        state.set("max_mb", edit.max_mb)
+    elif isinstance(edit, LookFirst):
+        state.preview = True
     elif isinstance(edit, OutOfScope):
         state.out_of_scope.append(edit.topic)
 
@@ -274,4 +286,5 @@ def apply_edits(
         changes=state.changes,
         out_of_scope=state.out_of_scope,
         refused=state.refused,
+        preview=state.preview,
     )

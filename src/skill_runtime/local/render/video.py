@@ -50,6 +50,9 @@ def _audio_args(info: MediaInfo, video: VideoSettings, copy: bool) -> list[str]:
 
 
 def _encode_args(video: VideoSettings) -> list[str]:
+    """CRF H.264; with `maxrate_kbps` a capped CRF (VBV, 2 s buffer) that bounds the size."""
+    cap = video.maxrate_kbps
+    vbv = ["-maxrate", f"{cap}k", "-bufsize", f"{2 * cap}k"] if cap else []
     return [
         "-c:v",
         "libx264",
@@ -57,6 +60,7 @@ def _encode_args(video: VideoSettings) -> list[str]:
         video.preset,
         "-crf",
         str(video.crf),
+        *vbv,
         "-pix_fmt",
         "yuv420p",
     ]
