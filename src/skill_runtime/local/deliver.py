@@ -13,6 +13,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import av
 from pydantic import BaseModel
 
 from .. import atomic
@@ -93,10 +94,15 @@ def size_target(
 
 
 def plan(delivery: DeliverySettings, duration: float, full_short: int, max_bytes: int) -> SizePlan:
-    """Bitrates that fill `aim` of the limit, and the largest frame whose floor they meet."""
-    total = max_bytes * 8 * delivery.aim / max(duration, 0.1) / 1000
-    audio = next((a for above, a in delivery.audio_kbps if total >= above), 64)
-    video = round(total - audio)
+    """Bitrates that fill `aim` of the limit, and the largest frame whose floor they meet.
+
+    A capped encode can overshoot its cap by one VBV buffer, so the picture's
+    share is spread over the duration plus that buffer.
+    """
+    seconds = max(duration, 0.1)
+    budget_kbit = max_bytes * 8 * delivery.aim / 1000
+    audio = next((a for above, a in delivery.audio_kbps if budget_kbit / seconds >= above), 64)
+    video = int((budget_kbit - audio * seconds) / (seconds + delivery.vbv_buffer_s))
     floors = delivery.floors_kbps
     rungs = [full_short, *sorted((s for s in floors if s < full_short), reverse=True)]
 
@@ -115,6 +121,13 @@ def plan(delivery: DeliverySettings, duration: float, full_short: int, max_bytes
             kbps=max(video, 0),
         )
     return SizePlan(short_side=chosen, video_kbps=video, audio_kbps=audio)
+
+
+def _video_kbps(path: Path, size: int, duration: float) -> int:
+    """The picture's average bitrate as the MP4 records it (else the whole file's)."""
+    with av.open(str(path)) as container:
+        rate = container.streams.video[0].bit_rate
+    return round((rate or size * 8 / max(duration, 0.1)) / 1000)
 
 
 def render_sized(
@@ -166,6 +179,7 @@ def render_sized(
                 update={
                     "crf": delivery.crf,
                     "maxrate_kbps": cap,
+                    "vbv_buffer_s": delivery.vbv_buffer_s,
                     "audio_bitrate": f"{chosen.audio_kbps}k",
                     "copy_audio_codecs": [],
                 }
@@ -195,8 +209,7 @@ def render_sized(
                 kbps=cap,
             ).with_media(media)
     written = probe(out, settings.media_extensions)
-    audio_bits = chosen.audio_kbps * 1000 * written.duration if written.has_audio else 0
-    video_kbps = round(max(0.0, size * 8 - audio_bits) / max(written.duration, 0.1) / 1000)
+    video_kbps = _video_kbps(out, size, written.duration)
     report = SizeReport(
         size_bytes=size,
         max_bytes=target.max_bytes,

@@ -150,6 +150,8 @@ class DeliverySettings(_Strict):
     )
     crf: int = 20
     attempts: int = Field(3, ge=1)
+    # The capped encode's VBV buffer: a file can exceed the cap by this much picture.
+    vbv_buffer_s: float = Field(1.0, gt=0)
 
 
 class ModelSettings(_Strict):
@@ -185,6 +187,7 @@ class VideoSettings(_Strict):
     preview_width: int = 960
     # Set only when fitting a size: caps the CRF encode (VBV) so the file stays under it.
     maxrate_kbps: int | None = None
+    vbv_buffer_s: float = Field(1.0, gt=0)
     # Contact sheet: the width of each of its four frames.
     sheet_frame_width: int = 360
 

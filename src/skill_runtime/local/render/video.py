@@ -50,9 +50,11 @@ def _audio_args(info: MediaInfo, video: VideoSettings, copy: bool) -> list[str]:
 
 
 def _encode_args(video: VideoSettings) -> list[str]:
-    """CRF H.264; with `maxrate_kbps` a capped CRF (VBV, 2 s buffer) that bounds the size."""
+    """CRF H.264; with `maxrate_kbps` a capped CRF (VBV) whose size is at most
+    cap x (duration + buffer)."""
     cap = video.maxrate_kbps
-    vbv = ["-maxrate", f"{cap}k", "-bufsize", f"{2 * cap}k"] if cap else []
+    buffer = round((cap or 0) * video.vbv_buffer_s)
+    vbv = ["-maxrate", f"{cap}k", "-bufsize", f"{buffer}k"] if cap else []
     return [
         "-c:v",
         "libx264",
