@@ -28,7 +28,7 @@ from .render.layout import output_shape
 from .render.video import SoftTrack, burn, check_drawn
 from .session import LocalSession
 from .settings import DeliverySettings
-from .subtitles import AssLook, make_ass
+from .subtitles import AssLook, check_look, make_ass
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(kb|k|mb|m|gb|g)?\s*$", re.IGNORECASE)
 _UNIT = {"k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9}
@@ -169,7 +169,7 @@ def render_sized(
             atomic.write_text(ass_file, make_ass(burned, look, languages).to_string("ass"))
             check_file = Path(tmp) / "check.ass"
             check = _check_cue(burned)
-            atomic.write_text(check_file, make_ass(check, look).to_string("ass"))
+            atomic.write_text(check_file, make_ass(check, check_look(look)).to_string("ass"))
             chars = "".join(line for cues in check for line in cues[0].lines)
             check_drawn(check_file, fonts=fonts, shape=shape, at=0.5, chars=chars)
         attempts = 0

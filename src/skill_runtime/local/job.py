@@ -27,7 +27,7 @@ from .render.layout import output_shape
 from .render.video import SoftTrack, burn, check_drawn, preview, soft
 from .session import LocalSession
 from .settings import CueRules, LocalSettings, Shape, StylePreset
-from .subtitles import AssLook, make_ass, subtitle_name, write_json, write_text_subs
+from .subtitles import AssLook, check_look, make_ass, subtitle_name, write_json, write_text_subs
 from .translate.service import translate_cues
 
 _CHECK_LINE = 30
@@ -201,7 +201,7 @@ def _render_video(
         atomic.write_text(ass_file, ass.to_string("ass"))
         check_file = Path(tmp) / "check.ass"
         check_tracks = _check_cue(burned)
-        atomic.write_text(check_file, make_ass(check_tracks, look).to_string("ass"))
+        atomic.write_text(check_file, make_ass(check_tracks, check_look(look)).to_string("ass"))
         chars = "".join(line for cues in check_tracks for line in cues[0].lines)
         check_drawn(check_file, fonts=fonts, shape=shape, at=0.5, chars=chars)
         first = burned[0][0]

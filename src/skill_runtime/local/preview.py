@@ -22,7 +22,7 @@ from .render.fonts import fonts_dir
 from .render.layout import output_shape, scale_filter
 from .render.video import check_drawn
 from .session import LocalSession
-from .subtitles import AssLook, make_ass
+from .subtitles import AssLook, check_look, make_ass
 
 MOMENTS = 4
 
@@ -77,7 +77,7 @@ def contact_sheet(session: LocalSession, ctx: Context) -> MediaFile:
         atomic.write_text(ass_file, subs.to_string("ass"))
         check_file = Path(tmp) / "check.ass"
         check = _check_cue(burned)
-        atomic.write_text(check_file, make_ass(check, look).to_string("ass"))
+        atomic.write_text(check_file, make_ass(check, check_look(look)).to_string("ass"))
         chars = "".join(line for cues in check for line in cues[0].lines)
         check_drawn(check_file, fonts=fonts, shape=shape, at=0.5, chars=chars)
         inputs: list[str] = []

@@ -9,7 +9,7 @@ the short-form looks (pop, spoken-word highlight, keywords) come from `shortform
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pysubs2
 
@@ -41,6 +41,12 @@ class AssLook:
     settings: CaptionSettings
     font: str
     short_form: ShortForm | None = None
+
+
+def check_look(look: AssLook) -> AssLook:
+    """The same font and size with every line drawn at once, for the glyph check frame."""
+    plain = look.preset.model_copy(update={"pop": None, "highlight_word": False, "keywords": False})
+    return replace(look, preset=plain)
 
 
 def _ass_colour(value: str) -> pysubs2.Color:
