@@ -205,6 +205,8 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
     elif args.command == "preview":
         yield backend.preview()
     elif args.command == "caption":
+        if args.preview and backend.name != "local":
+            raise SkillError("not_available", backend=backend.name, action="caption --preview")
         yield backend.caption(_caption_request(args))
     elif args.command == "setup":
         yield backend.setup()
