@@ -175,7 +175,7 @@ def _main_events(
         previous = ""
         for group, sep in shortform.pop_groups(cues, timing):
             said = sep.join(w.text.strip() for w in group.words)
-            starts = not previous or previous[-1] in ".?!…。？！"
+            starts = not previous or previous[-1] in shortform.SENTENCE_END
             shown = shortform.pop_text(timing, look.shape, user.position, body(said, starts))
             events.append(event(group.start, group.end, shown))
             previous = said
@@ -189,7 +189,7 @@ def _main_events(
         elif karaoke:
             text = _karaoke(cue)
         if text is None:
-            starts = not previous or previous[-1] in ".?!…。？！"
+            starts = not previous or previous[-1] in shortform.SENTENCE_END
             text = "\\N".join(body(line, starts and k == 0) for k, line in enumerate(cue.lines))
         events.append(event(cue.start, cue.end, text))
         previous = cue.text.rstrip()

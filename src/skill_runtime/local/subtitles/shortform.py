@@ -18,7 +18,7 @@ from ...captions import Cue, Word
 from ..settings import KeywordRules, PopTiming, Shape
 
 _TOKEN = re.compile(r"\d[\d.,:%]*\d%?|\d%?|[^\W\d_][\w'’\-]*", re.UNICODE)
-_SENTENCE_END = ".?!…。？！"
+SENTENCE_END = ".?!…。？！"
 _CLAUSE_END = ",;:，、；："
 
 
@@ -80,7 +80,7 @@ def group_words(words: list[Word], timing: PopTiming, sep: str = " ") -> list[li
         span = nxt.start - current[0].start
         chars = len(sep.join(w.text for w in [*current, nxt]))
         full = len(current) >= timing.max_words or chars > timing.max_chars
-        ends_clause = word.text[-1:] in _SENTENCE_END + _CLAUSE_END
+        ends_clause = word.text[-1:] in SENTENCE_END + _CLAUSE_END
         if full or (span >= timing.min_s and (span >= timing.target_s or ends_clause)):
             groups.append(current)
             current = []
@@ -228,7 +228,7 @@ class KeywordFinder:
         for m in _TOKEN.finditer(text):
             token = m.group(0)
             before = text[: m.start()].rstrip()
-            starts_sentence = before[-1] in _SENTENCE_END if before else sentence_start
+            starts_sentence = before[-1] in SENTENCE_END if before else sentence_start
             number = any(ch.isdigit() for ch in token) or token.lower() in numbers
             name = (
                 token[0].isupper()
