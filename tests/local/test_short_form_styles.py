@@ -100,7 +100,7 @@ def test_pop_shows_one_to_three_words_at_a_time(style: str) -> None:
 
 @pytest.mark.parametrize(
     ("step", "min_words"),
-    [(0.05, 3), (0.15, 3), (0.3, 2), (0.6, 1)],
+    [(0.05, 3), (0.1, 3), (0.2, 2), (0.4, 1)],
     ids=["gabbled", "fast", "normal", "slow"],
 )
 def test_one_word_at_a_time_merges_words_too_short_to_read(step: float, min_words: int) -> None:

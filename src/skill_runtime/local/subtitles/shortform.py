@@ -20,6 +20,7 @@ from ..settings import KeywordRules, PopTiming, Shape
 _TOKEN = re.compile(r"\d[\d.,:%]*\d%?|\d%?|[^\W\d_][\w'’\-]*", re.UNICODE)
 SENTENCE_END = ".?!…。？！"
 _CLAUSE_END = ",;:，、；："
+_EPS = 1e-6  # word times are sums of floats; 0.29999... s counts as 0.3 s
 
 
 def escape(text: str) -> str:
@@ -77,7 +78,7 @@ def group_words(words: list[Word], timing: PopTiming, sep: str = " ") -> list[li
         nxt = words[k + 1] if k + 1 < len(words) else None
         if nxt is None:
             break
-        span = nxt.start - current[0].start
+        span = nxt.start - current[0].start + _EPS
         chars = len(sep.join(w.text for w in [*current, nxt]))
         full = len(current) >= timing.max_words or chars > timing.max_chars
         ends_clause = word.text[-1:] in SENTENCE_END + _CLAUSE_END
@@ -93,7 +94,7 @@ def group_words(words: list[Word], timing: PopTiming, sep: str = " ") -> list[li
 
 
 def _too_short(group: list[Word], timing: PopTiming) -> bool:
-    return group[-1].end - group[0].start < timing.min_s
+    return group[-1].end - group[0].start + _EPS < timing.min_s
 
 
 def _fits(group: list[Word], timing: PopTiming, sep: str) -> bool:
@@ -153,7 +154,7 @@ def highlight_spans(words: list[Word], min_s: float) -> list[tuple[float, float]
     current: list[int] = []
     for k in range(len(words)):
         current.append(k)
-        if natural[current[-1]][1] - natural[current[0]][0] >= min_s:
+        if natural[current[-1]][1] - natural[current[0]][0] + _EPS >= min_s:
             groups.append(current)
             current = []
     if current:
