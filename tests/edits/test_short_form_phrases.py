@@ -84,3 +84,18 @@ def test_platform_presets_pick_the_frame_and_its_safe_zones(
 )
 def test_delivery_phrases_set_the_limit_then_export(text: str, actions: list[str]) -> None:
     assert route(text, config()).actions == actions
+
+
+def test_a_platform_in_the_same_sentence_frames_the_look_better_preset() -> None:
+    cfg = config()
+    outcome = apply_edits(
+        interpret("make it look better for TikTok"),
+        CaptionSettings(),
+        {},
+        rules_for=lambda _s: CueRules(),
+        styles=cfg.local.styles,
+        presets=cfg.edits.presets,
+    )
+    vertical = cfg.edits.presets["better"].by_aspect["9:16"]
+    assert (outcome.settings.aspect, outcome.settings.style) == ("9:16", vertical.style)
+    assert outcome.settings.platform == "tiktok"

@@ -273,9 +273,13 @@ def apply_edits(
     applied to the new settings.
     """
     state = _State(settings, tracks, rules_for, styles, presets, translate)
-    ordered = [e for e in edits if isinstance(e, _FIRST)] + [
-        e for e in edits if not isinstance(e, _FIRST)
-    ]
+
+    def first(edit: Edit) -> bool:
+        """Frame-setting presets ("for TikTok") count as aspect edits."""
+        frame = isinstance(edit, Preset) and presets[edit.name].default.aspect is not None
+        return frame or isinstance(edit, _FIRST)
+
+    ordered = [e for e in edits if first(e)] + [e for e in edits if not first(e)]
     for edit in ordered:
         _apply_one(state, edit)
     if any(change.field in _REWRAP for change in state.changes):
