@@ -10,6 +10,7 @@ import av
 import numpy as np
 import pytest
 
+from skill_runtime import cli
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.captions import Cue, Word
 from skill_runtime.cli import main
@@ -20,6 +21,7 @@ from skill_runtime.local.probe import probe
 from skill_runtime.local.render.ffmpeg import locate
 from skill_runtime.local.session import LocalSession
 from skill_runtime.messages import render
+from skill_runtime.store import Store
 
 from .conftest import BACKGROUND_RGB, make_ctx
 
@@ -185,8 +187,13 @@ def test_show_me_how_it_looks_answers_with_the_contact_sheet(
 
 @pytest.mark.slow
 def test_caption_preview_transcribes_and_stops_at_the_picture(
-    home: Path, tmp_path: Path, talk_clip: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    talk_clip: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Its own session store, so the 9:16 TikTok settings stay out of other CLI tests.
+    monkeypatch.setattr(cli, "Store", lambda: Store(tmp_path / "store"))
     status = main(
         ["--quiet", "--out", str(tmp_path), "caption", str(talk_clip), "--preview",
          "--style", "pop", "--platform", "tiktok"]
