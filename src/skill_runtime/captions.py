@@ -50,3 +50,8 @@ class CaptionSettings(BaseModel):
     max_chars: int = 42
     # Total shift of every caption, in seconds; applied to the recognised times on output.
     shift_s: float = 0.0
+    # Short-form: a platform's safe zones, words to colour, a size the file must fit.
+    platform: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+    deliver: str | None = None
+    max_mb: float | None = None

@@ -23,6 +23,7 @@ from .backends import Backend, CaptionRequest, Check, Context, get_backend
 from .config import SkillConfig, config
 from .errors import SkillError
 from .language_tags import canonical, canonical_list
+from .local.deliver import parse_size
 from .manifest import manifest
 from .messages import redact, render
 from .platform import detect_platform
@@ -96,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     e = cmd("export", "render the session to MP4")
     e.add_argument("--resume", action="store_true", help="finish an interrupted export")
     e.add_argument("--cancel", action="store_true", help="cancel the running export")
+    e.add_argument("--max-size", metavar="SIZE", help="fit the MP4 under SIZE, e.g. 16MB")
+    e.add_argument(
+        "--for",
+        dest="channel",
+        metavar="CHANNEL",
+        help="fit a chat's limit: whatsapp|telegram|email",
+    )
+    cmd("preview", "contact sheet: four captioned moments in one PNG, no video encoded")
     c = cmd("caption", "caption a video file end to end")
     c.add_argument("path", type=Path)
     c.add_argument("--languages", help="caption languages, comma-separated, e.g. en,es")
@@ -111,7 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--aspect", choices=ASPECTS, help="16:9, 9:16 (Shorts/Reels/TikTok), 1:1 or source"
     )
     c.add_argument("--fit", choices=["pad", "crop"], help="fill the frame by padding or cropping")
-    c.add_argument("--style", help="clean | boxed | vertical-bold | karaoke")
+    c.add_argument(
+        "--style",
+        help="clean | boxed | vertical-bold | karaoke | pop | pop-word | highlight | keywords",
+    )
+    c.add_argument("--platform", help="keep clear of an app's buttons: tiktok | reels | shorts")
+    c.add_argument("--preview", action="store_true", help="stop at a contact sheet PNG, no encode")
     cmd("setup", "connect or prepare the backend (model, token)").add_argument(
         "--translation", metavar="SRC-DST", help="install an offline translation pack, e.g. en-es"
     )
@@ -145,7 +159,7 @@ def _said(args: argparse.Namespace) -> str:
     words = ["caption", args.path.name]
     if args.burn is not None:
         words.append("--burn" if args.burn else "--soft")
-    for option in ("languages", "burn_languages", "aspect", "fit", "style"):
+    for option in ("languages", "burn_languages", "aspect", "fit", "style", "platform"):
         if getattr(args, option):
             words += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
     return " ".join(words)
@@ -171,6 +185,8 @@ def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
         fit=args.fit,
         style=args.style,
         model=getattr(args, "model", None),
+        platform=args.platform,
+        preview=args.preview,
     )
 
 
@@ -221,9 +237,16 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
         yield backend.upload(files, [i for i in args.items if handlers.urls_in(i)])
     elif args.command == "chat":
         yield backend.chat(args.text)
+    elif args.command == "export" and (args.max_size or args.channel):
+        limit = parse_size(args.max_size) if args.max_size else None
+        yield backend.export_sized(channel=args.channel, max_bytes=limit)
     elif args.command == "export":
         yield backend.export(resume=args.resume, cancel=args.cancel)
+    elif args.command == "preview":
+        yield backend.preview()
     elif request is not None:
+        if args.preview and backend.name != "local":
+            raise SkillError("not_available", backend=backend.name, action="caption --preview")
         yield backend.caption(request)
     elif args.command == "setup" and getattr(args, "translation", None):
         yield backend.setup_translation(args.translation)

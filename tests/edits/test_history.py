@@ -16,6 +16,7 @@ from skill_runtime.backends.base import Context
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.captions import Cue, Word
 from skill_runtime.config import config
+from skill_runtime.errors import SkillError
 from skill_runtime.local import job as pipeline
 from skill_runtime.local.chat import respond
 from skill_runtime.local.edits.undo import UndoRequest, interpret_undo
@@ -226,13 +227,16 @@ def test_a_shift_and_its_opposite_give_back_the_original_files_byte_for_byte(
     assert _subtitle_bytes(backend) == original
 
 
-def test_a_shift_past_zero_keeps_the_recognised_times(backend: LocalBackend) -> None:
-    """Pushed before the start, cues sit at 0; shifting back restores their own times."""
-    respond(backend, "shift captions by -6.5 s")
-    clamped = backend.current_job().timed_tracks()["en"]
-    assert clamped[0].start == 0.0
-    respond(backend, "shift captions by +6.5 s")
-    assert backend.current_job().timed_tracks()["en"][0].start == 6.1
+def test_a_shift_past_the_start_is_refused_and_changes_nothing(backend: LocalBackend) -> None:
+    """Speech starts at 6.1 s: moving it 6.5 s earlier would cut it, so the range is given."""
+    before = backend.current_job()
+    with pytest.raises(SkillError) as refused:
+        respond(backend, "shift captions by -6.5 s")
+    assert refused.value.code == "edit_out_of_range"
+    assert refused.value.context["low"] == "-6.10 s"
+    after = backend.current_job()
+    assert after.timed_tracks() == before.timed_tracks()
+    assert after.history.entries == before.history.entries
 
 
 def test_an_edit_records_what_was_said_and_what_changed(backend: LocalBackend) -> None:

@@ -85,9 +85,9 @@ CASES: list[tuple[str, list[Edit]]] = [
     ("放在下方", [Position(position="bottom")]),
     # aspect and platform
     ("make it 9:16", [AspectEdit(aspect="9:16")]),
-    ("for TikTok", [AspectEdit(aspect="9:16")]),
-    ("I'm posting it to YouTube Shorts", [AspectEdit(aspect="9:16")]),
-    ("for Instagram Reels", [AspectEdit(aspect="9:16")]),
+    ("for TikTok", [Preset(name="tiktok")]),
+    ("I'm posting it to YouTube Shorts", [Preset(name="shorts")]),
+    ("for Instagram Reels", [Preset(name="reels")]),
     ("make it 16:9 for YouTube", [AspectEdit(aspect="16:9")]),
     ("square 1:1", [AspectEdit(aspect="1:1")]),
     ("改成竖屏", [AspectEdit(aspect="9:16")]),
@@ -141,7 +141,7 @@ CASES: list[tuple[str, list[Edit]]] = [
     ("不要高亮加描边", [Highlight(enabled=False), Outline(enabled=True)]),
     (
         "for TikTok with a yellow highlight",
-        [AspectEdit(aspect="9:16"), YELLOW, Highlight(enabled=True)],
+        [Preset(name="tiktok"), YELLOW, Highlight(enabled=True)],
     ),
     # outside captions
     ("add some background music", [OutOfScope(topic="music")]),

@@ -44,6 +44,9 @@ class CaptionRequest(BaseModel):
     model: str | None = None
     # How the user asked, for the job's edit history ("caption talk.mp4 --aspect 9:16").
     said: str | None = None
+    platform: str | None = None
+    # Stop at the contact sheet: recognise and lay out, encode no video.
+    preview: bool = False
 
 
 class Check(BaseModel):
@@ -92,6 +95,12 @@ class Backend:
 
     def caption(self, request: CaptionRequest) -> Result:
         raise self._unavailable("caption")
+
+    def preview(self) -> Result:
+        raise self._unavailable("preview")
+
+    def export_sized(self, *, channel: str | None = None, max_bytes: int | None = None) -> Result:
+        raise self._unavailable("export --max-size")
 
     def doctor(self) -> list[Check]:
         return []

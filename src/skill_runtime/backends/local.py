@@ -16,8 +16,10 @@ from ..errors import SkillError
 from ..local import job as pipeline
 from ..local.asr.models import requested, resolve_model
 from ..local.chat import respond
+from ..local.deliver import render_sized, size_target
 from ..local.edits.apply import Change
 from ..local.history import diff_settings
+from ..local.preview import contact_sheet
 from ..local.probe import probe
 from ..local.render.ffmpeg import locate
 from ..local.render.fonts import font_files
@@ -122,10 +124,12 @@ class LocalBackend(Backend):
             job.settings.languages = work.settings.languages
             job.settings.burn_languages = work.settings.burn_languages
             work = job.model_copy(deep=True)
-        media = pipeline.render_outputs(work, self.ctx)
+        media = pipeline.render_outputs(work, self.ctx, video=not request.preview)
         self._keep_outputs(work, media)
         if missing:
             raise pipeline.missing_languages(missing, work, media, self.ctx)
+        if request.preview:
+            return self.previewed(work, [contact_sheet(work, self.ctx)])
         carried = {
             "new": not previous.tracks and not opened.changed,
             "changed": opened.changed,
@@ -134,6 +138,44 @@ class LocalBackend(Backend):
             "settings": _changes(work.carried_over()),
         }
         return self._captioned(work, media, "caption", carried)
+
+    def preview(self) -> Result:
+        """The contact sheet of the transcribed job, as it stands."""
+        job = self.current_job()
+        return self.previewed(job, [contact_sheet(job, self.ctx)])
+
+    def previewed(self, job: CaptionJob, media: list[MediaFile]) -> Result:
+        platform = self.ctx.config.local.platforms.get(job.settings.platform or "")
+        return Result(
+            action="preview",
+            template="local/preview",
+            context={
+                "file_name": shown(job.media.path.name),
+                "style": job.settings.style,
+                "aspect": job.settings.aspect,
+                "platform": platform.name if platform else None,
+                "burn": job.settings.burn,
+            },
+            media=media,
+        )
+
+    def export_sized(self, *, channel: str | None = None, max_bytes: int | None = None) -> Result:
+        """An MP4 under a size limit (a channel's, or the one given); the answer gives its size."""
+        target = size_target(self.ctx.config.local.delivery, channel=channel, max_bytes=max_bytes)
+        job = self.current_job()
+        if not job.tracks:
+            raise SkillError("no_captions", file_name=job.media.path.name, path=str(job.media.path))
+        media, report = render_sized(job, self.ctx, target)
+        self._keep_outputs(job, media)
+        result = self._captioned(job, media, "export")
+        sized = report.model_dump()
+        return result.model_copy(
+            update={
+                "template": "local/sized",
+                "context": result.context | {"sized": sized, "source": target.source},
+                "data": result.data | {"size": sized},
+            }
+        )
 
     def render(self, job: CaptionJob, action: str = "export") -> Result:
         """Render a job's outputs from its tracks and settings (after edits, or export)."""
@@ -233,6 +275,10 @@ class LocalBackend(Backend):
         job = self.current_job()
         if not job.tracks:
             raise SkillError("no_captions", file_name=job.media.path.name, path=str(job.media.path))
+        wanted = job.settings
+        if wanted.deliver or wanted.max_mb:
+            limit = round(wanted.max_mb * 1e6) if wanted.max_mb else None
+            return self.export_sized(channel=wanted.deliver, max_bytes=limit)
         return self.render(job)
 
     def setup(self) -> Result:

@@ -27,11 +27,13 @@ from .edits.models import (
     Bilingual,
     Burn,
     Edit,
+    LookFirst,
     OnlyLanguages,
 )
 from .edits.undo import UndoRequest, interpret_undo
 from .history import HistoryEntry
 from .job import burn_languages, effective_rules
+from .preview import contact_sheet
 from .render.layout import output_shape
 from .session import CaptionJob
 from .settings import CueRules
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 
 _LANGUAGE_EDITS = (AddLanguages, OnlyLanguages, Bilingual)
 # Edits a first request for captions turns into the job's options ("中英双语字幕，竖屏").
-_FIRST_CAPTION_OPTIONS = (*_LANGUAGE_EDITS, Burn, AspectEdit)
+_FIRST_CAPTION_OPTIONS = (*_LANGUAGE_EDITS, Burn, AspectEdit, LookFirst)
 
 
 def _languages(edits: list[Edit]) -> list[str]:
@@ -77,6 +79,8 @@ def _first_caption(backend: LocalBackend, text: str, edits: list[Edit]) -> Resul
             request.burn = edit.enabled
         elif isinstance(edit, AspectEdit):
             request.aspect = edit.aspect
+        elif isinstance(edit, LookFirst):
+            request.preview = True
     return backend.caption(request).model_copy(update={"action": "sse"})
 
 
@@ -84,7 +88,9 @@ def _rules_for(backend: LocalBackend, job: CaptionJob) -> RulesFor:
     local = backend.ctx.config.local
 
     def rules_for(settings: CaptionSettings) -> CueRules:
-        shape = output_shape(local, settings.aspect, job.media, settings.height)
+        shape = output_shape(
+            local, settings.aspect, job.media, settings.height, settings.platform
+        )
         return effective_rules(local, settings, shape)
 
     return rules_for
@@ -173,6 +179,8 @@ def _answer(
     burned_now = any(c.field == "burn" and c.after is True for c in changes)
     looks = set(config.edits.burned_only) | {"height"}
     revealed = [c for c in job.carried_over() if c.field in looks] if burned_now else []
+    preview = bool(outcome and outcome.preview)
+    sheet = [contact_sheet(job, backend.ctx)] if preview else []
     return Result(
         action="sse",
         template="local/edits/changed",
@@ -187,7 +195,9 @@ def _answer(
             "refused": refused,
             "names": {code: config.translation.name(code) for code in codes},
             "tracks": summarize(job.to_draft()),
+            "preview": preview,
         },
+        media=sheet,
         data={
             "changes": [c.model_dump(mode="json") for c in changes],
             "not_shown_in_export": [c.field for c in unseen],

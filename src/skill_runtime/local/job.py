@@ -8,7 +8,6 @@ session lock.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import tempfile
 from pathlib import Path
@@ -33,7 +32,7 @@ from .render.layout import output_shape
 from .render.video import SoftTrack, burn, check_drawn, preview, soft
 from .session import CaptionJob
 from .settings import CueRules, LocalSettings, Shape, StylePreset
-from .subtitles import AssLook, make_ass, write_json, write_text_subs
+from .subtitles import AssLook, check_look, make_ass, write_json, write_text_subs
 from .translate.service import LANGUAGE_FAILURES, translate_cues
 
 _CHECK_LINE = 30
@@ -45,6 +44,15 @@ def effective_rules(settings: LocalSettings, caption: CaptionSettings, shape: Sh
     limits = [settings.cues.max_chars_per_line, caption.max_chars]
     limits += [x for x in (shape.max_chars_per_line, preset.max_chars_per_line) if x]
     return settings.cues.with_overrides(max_chars_per_line=min(limits))
+
+
+def platform_choice(settings: LocalSettings, platform: str, aspect: str | None) -> dict[str, Any]:
+    """A platform's safe zones, on a 9:16 frame unless another frame was asked for."""
+    if platform not in settings.platforms:
+        raise SkillError(
+            "unknown_platform", platform=platform, platforms=sorted(settings.platforms)
+        )
+    return {"platform": platform, "aspect": aspect or "9:16"}
 
 
 def style_preset(settings: LocalSettings, name: str) -> StylePreset:
@@ -70,6 +78,8 @@ def apply_request(
     if request.style is not None:
         style_preset(settings, request.style)
         changes["style"] = request.style
+    if request.platform is not None:
+        changes |= platform_choice(settings, request.platform, request.aspect)
     return caption.model_copy(update=changes)
 
 
@@ -83,8 +93,9 @@ def build_tracks(
     """
     settings = ctx.config.local
     source = job.source_language or "und"
-    shape = output_shape(settings, job.settings.aspect, info, job.settings.height)
-    rules = effective_rules(settings, job.settings, shape)
+    caption = job.settings
+    shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
+    rules = effective_rules(settings, caption, shape)
     tracks = {source: build_cues(job.words, source, rules, fps=info.fps or None)}
     missing: list[SkillError] = []
     for target in job.settings.languages:
@@ -157,7 +168,7 @@ def render_outputs(job: CaptionJob, ctx: Context, *, video: bool = True) -> list
         raise SkillError("no_captions", file_name=info.path.name, path=str(info.path))
     settings, caption = ctx.config.local, job.settings
     timed = job.timed_tracks()
-    shape = output_shape(settings, caption.aspect, info, caption.height)
+    shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
     preset = style_preset(settings, caption.style)
     look = AssLook(shape=shape, preset=preset, settings=caption, font=settings.fonts.family)
     suffixes = _suffixes(job, video)
@@ -171,7 +182,7 @@ def render_outputs(job: CaptionJob, ctx: Context, *, video: bool = True) -> list
                 write_text_subs(cues, path, fmt)
                 kinds.append((f".{language}.{fmt}", _media(path, "subtitles", language, fmt)))
             ass_path = outs.temp(f".{language}.ass", Expect("ass", len(cues)))
-            atomic.write_text(ass_path, make_ass([cues], look).to_string("ass"))
+            atomic.write_text(ass_path, make_ass([cues], look, [language]).to_string("ass"))
             kinds.append((f".{language}.ass", _media(ass_path, "subtitles", language, "ass")))
             json_path = outs.temp(f".{language}.json", Expect("json", len(cues)))
             write_json(cues, json_path, language)
@@ -224,15 +235,11 @@ def _render_video(
     burned = [timed[lang] for lang in burn_languages(job)]
     with tempfile.TemporaryDirectory(prefix="ai-subtitles-") as tmp:
         ass_file = Path(tmp) / "burn.ass"
-        atomic.write_text(ass_file, make_ass(burned, look).to_string("ass"))
+        ass = make_ass(burned, look, burn_languages(job))
+        atomic.write_text(ass_file, ass.to_string("ass"))
         check_file = Path(tmp) / "check.ass"
         check_tracks = _check_cue(burned)
-        # The glyph check draws white on black whatever the chosen colour, so a
-        # dark or saturated colour is never mistaken for a missing glyph.
-        white = dataclasses.replace(
-            look, settings=look.settings.model_copy(update={"color": "#FFFFFF"})
-        )
-        atomic.write_text(check_file, make_ass(check_tracks, white).to_string("ass"))
+        atomic.write_text(check_file, make_ass(check_tracks, check_look(look)).to_string("ass"))
         chars = "".join(line for cues in check_tracks for line in cues[0].lines)
         check_drawn(check_file, fonts=fonts, shape=shape, at=0.5, chars=chars)
         first = burned[0][0]

@@ -59,6 +59,12 @@ class StylePreset(_Strict):
     karaoke: bool = False
     max_chars_per_line: int | None = None
     secondary_scale: float = 0.72
+    # Short-form looks (local.subtitles.shortform): a few words at a time from the
+    # word timings, the spoken word in `accent_colour`, or keywords in it.
+    pop: str | None = None
+    highlight_word: bool = False
+    keywords: bool = False
+    accent_colour: str = "&H0000E5FF"
 
 
 class Shape(_Strict):
@@ -73,6 +79,90 @@ class Shape(_Strict):
     # Text size on this frame relative to the style's: styles sized for a
     # landscape screen (no line length of their own) are too small on a phone.
     font_scale: float = Field(1.0, gt=0)
+    # A platform's UI is lopsided (TikTok's buttons sit on the right).
+    margin_left: int | None = None
+    margin_right: int | None = None
+
+    @property
+    def left(self) -> int:
+        return self.margin_side if self.margin_left is None else self.margin_left
+
+    @property
+    def right(self) -> int:
+        return self.margin_side if self.margin_right is None else self.margin_right
+
+
+class PopTiming(_Strict):
+    """How words are grouped for a few-words-at-a-time style.
+
+    A group closes once it has been on screen `target_s` (or holds `max_words`
+    words or `max_chars` characters, or ends a clause); a group shorter than
+    `min_s` takes the next word, and whatever happens it stays up `min_s`.
+    """
+
+    max_words: int = Field(3, ge=1, le=6)
+    max_chars: int = Field(16, ge=4)
+    min_s: float = Field(0.4, gt=0)
+    target_s: float = Field(0.8, ge=0)
+    linger_s: float = Field(0.4, ge=0)
+    scale_in_ms: int = Field(120, ge=0)
+    scale_from: int = Field(70, ge=1, le=100)
+    # Height of the group's centre in the safe area (0 top, 1 bottom), per position.
+    anchor: dict[str, float] = Field(default_factory=lambda: {"bottom": 0.5, "top": 0.15})
+
+
+class KeywordRules(_Strict):
+    """What the keywords style colours besides the words a user lists."""
+
+    number_words: dict[str, list[str]] = Field(default_factory=dict)
+    # Capitalised words that are not names when they start a sentence or are "I".
+    not_names: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class ShortForm(_Strict):
+    pop: dict[str, PopTiming] = Field(default_factory=lambda: {"pop": PopTiming()})
+    # A spoken-word highlight shorter than this takes the next word with it.
+    highlight_min_s: float = Field(0.25, gt=0)
+    keywords: KeywordRules = KeywordRules()
+
+
+class SafeZone(_Strict):
+    """Pixels a platform's UI covers on a 1080x1920 frame, and where the figures come from."""
+
+    name: str
+    top: int = Field(ge=0)
+    bottom: int = Field(ge=0)
+    left: int = Field(0, ge=0)
+    right: int = Field(0, ge=0)
+    source: str
+
+
+class SizeChannel(_Strict):
+    """A chat or mail channel's video size limit."""
+
+    name: str
+    max_mb: float = Field(gt=0)
+    source: str
+
+
+class DeliverySettings(_Strict):
+    """Fitting an MP4 under a size limit: capped-CRF H.264, resolution lowered only when needed."""
+
+    channels: dict[str, SizeChannel] = Field(default_factory=dict)
+    # Fraction of the limit to aim at, leaving room for the container and VBV slack.
+    aim: float = Field(0.94, gt=0.5, le=1)
+    # Lowest video bitrate (kbit/s) at which captions stay legible, per short side.
+    floors_kbps: dict[int, int] = Field(
+        default_factory=lambda: {1080: 1200, 720: 600, 540: 350, 360: 180}
+    )
+    # Audio bitrate (kbit/s) by the total bitrate (kbit/s) available, highest first.
+    audio_kbps: list[tuple[int, int]] = Field(
+        default_factory=lambda: [(1000, 128), (400, 96), (0, 64)]
+    )
+    crf: int = 20
+    attempts: int = Field(3, ge=1)
+    # The capped encode's VBV buffer: a file can exceed the cap by this much picture.
+    vbv_buffer_s: float = Field(1.0, gt=0)
 
 
 class ModelSettings(_Strict):
@@ -110,6 +200,11 @@ class VideoSettings(_Strict):
     audio_bitrate: str = "160k"
     copy_audio_codecs: list[str] = Field(default_factory=lambda: ["aac", "mp3", "alac"])
     preview_width: int = 960
+    # Set only when fitting a size: caps the CRF encode (VBV) so the file stays under it.
+    maxrate_kbps: int | None = None
+    vbv_buffer_s: float = Field(1.0, gt=0)
+    # Contact sheet: the width of each of its four frames.
+    sheet_frame_width: int = 360
 
 
 class FontSettings(_Strict):
@@ -126,3 +221,8 @@ class LocalSettings(_Strict):
     video: VideoSettings = VideoSettings()
     fonts: FontSettings = FontSettings()
     media_extensions: list[str] = Field(default_factory=list)
+    short_form: ShortForm = ShortForm()
+    # Platform UI zones, padded by `safe_padding` pixels (at 1080x1920) for the text.
+    platforms: dict[str, SafeZone] = Field(default_factory=dict)
+    safe_padding: int = Field(40, ge=0)
+    delivery: DeliverySettings = DeliverySettings()

@@ -25,9 +25,12 @@ from .models import (
     Box,
     Burn,
     Color,
+    Deliver,
     Edit,
     FontSize,
     Highlight,
+    Keywords,
+    LookFirst,
     MaxChars,
     OnlyLanguages,
     Outline,
@@ -61,6 +64,7 @@ class Outcome(BaseModel):
     changes: list[Change]
     out_of_scope: list[str]
     refused: list[str]
+    preview: bool = False
 
 
 class _State:
@@ -90,6 +94,7 @@ class _State:
         self.changes: list[Change] = []
         self.out_of_scope: list[str] = []
         self.refused: list[str] = []
+        self.preview = False
 
     def set(self, field: str, value: Any) -> None:
         before = getattr(self.settings, field)
@@ -281,6 +286,13 @@ def _apply_one(state: _State, edit: Edit) -> None:
     elif isinstance(edit, Preset):
         spec = state.presets[edit.name]
         _patch(state, spec.by_aspect.get(state.settings.aspect, spec.default))
+    elif isinstance(edit, Keywords):
+        state.set("keywords", list(dict.fromkeys([*state.settings.keywords, *edit.words])))
+    elif isinstance(edit, Deliver):
+        state.set("deliver", edit.channel)
+        state.set("max_mb", edit.max_mb)
+    elif isinstance(edit, LookFirst):
+        state.preview = True
     elif isinstance(edit, OutOfScope):
         state.out_of_scope.append(edit.topic)
 
@@ -310,9 +322,13 @@ def apply_edits(
     state = _State(
         settings, tracks, rules_for, styles, presets, translate, limits or EditLimits(), duration
     )
-    ordered = [e for e in edits if isinstance(e, _FIRST)] + [
-        e for e in edits if not isinstance(e, _FIRST)
-    ]
+
+    def first(edit: Edit) -> bool:
+        """Frame-setting presets ("for TikTok") count as aspect edits."""
+        frame = isinstance(edit, Preset) and presets[edit.name].default.aspect is not None
+        return frame or isinstance(edit, _FIRST)
+
+    ordered = [e for e in edits if first(e)] + [e for e in edits if not first(e)]
     for edit in ordered:
         _apply_one(state, edit)
     if any(change.field in _REWRAP for change in state.changes):
@@ -324,4 +340,5 @@ def apply_edits(
         changes=state.changes,
         out_of_scope=state.out_of_scope,
         refused=state.refused,
+        preview=state.preview,
     )

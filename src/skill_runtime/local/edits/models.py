@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 from ...captions import Aspect
 
@@ -121,6 +122,35 @@ class Preset(_Edit):
     name: str
 
 
+class Keywords(_Edit):
+    """Words to draw in the accent colour ("highlight the words pasta and eggs")."""
+
+    kind: Literal["keywords"] = "keywords"
+    words: list[str] = Field(min_length=1)
+
+    @field_validator("words", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = re.split(r"\s*(?:,|;|&|\band\b|\bor\b|、|和)\s*", value)
+            return [p.strip(" \"'“”‘’") for p in parts if p.strip(" \"'“”‘’")]
+        return value
+
+
+class Deliver(_Edit):
+    """Fit the exported MP4 for a channel or under a size; neither set means no limit."""
+
+    kind: Literal["deliver"] = "deliver"
+    channel: str | None = None
+    max_mb: float | None = Field(None, gt=0, le=4000)
+
+
+class LookFirst(_Edit):
+    """ "Show me how it looks": a contact sheet of four captioned moments, no video encoded."""
+
+    kind: Literal["preview"] = "preview"
+
+
 class OutOfScope(_Edit):
     """Something only the cloud backend does (music, titles, cuts)."""
 
@@ -147,6 +177,9 @@ Edit = Annotated[
     | MaxChars
     | Style
     | Preset
+    | Keywords
+    | Deliver
+    | LookFirst
     | OutOfScope,
     Field(discriminator="kind"),
 ]

@@ -25,7 +25,7 @@ class PhraseRule(_Strict):
 class PatternRule(_Strict):
     """A regular expression whose named groups fill the fields of an edit of `kind`."""
 
-    kind: Literal["font_size", "max_chars", "replace", "color"]
+    kind: Literal["font_size", "max_chars", "replace", "color", "keywords", "deliver"]
     regex: str
 
     @field_validator("regex")
@@ -87,6 +87,8 @@ class CaptionPatch(_Strict):
     position: Literal["bottom", "top"] | None = None
     highlight: bool | None = None
     max_chars: int | None = None
+    aspect: Aspect | None = None
+    platform: str | None = None
 
 
 class PresetSpec(_Strict):

@@ -1,4 +1,8 @@
-"""The output frame for an aspect choice, with margins that keep captions in safe zones."""
+"""The output frame for an aspect choice, with margins that keep captions in safe zones.
+
+A platform (TikTok, Reels, Shorts) brings its own UI zones from skill.yaml,
+measured on 1080x1920; on a portrait frame they replace the generic margins.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,33 @@ def _even(value: float) -> int:
     return max(2, round(value / 2) * 2)
 
 
+def platform_margins(settings: LocalSettings, platform: str, shape: Shape) -> Shape:
+    """The platform's UI zones plus `safe_padding`, scaled from 1080x1920 to `shape`."""
+    zone = settings.platforms[platform]
+    pad = settings.safe_padding
+    sx, sy = shape.width / 1080, shape.height / 1920
+    return shape.model_copy(
+        update={
+            "margin_top": round((zone.top + pad) * sy),
+            "margin_bottom": round((zone.bottom + pad) * sy),
+            "margin_left": round((zone.left + pad) * sx),
+            "margin_right": round((zone.right + pad) * sx),
+            "margin_side": round((max(zone.left, zone.right) + pad) * sx),
+        }
+    )
+
+
 def output_shape(
-    settings: LocalSettings, aspect: Aspect, info: MediaInfo | None, height: int = 1080
+    settings: LocalSettings,
+    aspect: Aspect,
+    info: MediaInfo | None,
+    height: int = 1080,
+    platform: str | None = None,
 ) -> Shape:
-    """1920x1080, 1080x1920, 1080x1080, or the source fitted into the matching box."""
+    """1920x1080, 1080x1920, 1080x1080, or the source fitted into the matching box.
+
+    A known `platform` sets the margins of a portrait frame; other frames keep theirs.
+    """
     if aspect != "source":
         base = settings.shapes[aspect]
     else:
@@ -23,6 +50,8 @@ def output_shape(
         box = settings.shapes[key]
         fit = min(box.width / w, box.height / h)
         base = box.model_copy(update={"width": _even(w * fit), "height": _even(h * fit)})
+    if platform in settings.platforms and base.height > base.width:
+        base = platform_margins(settings, platform, base)
     scale = height / 1080
     if scale == 1:
         return base
@@ -33,6 +62,8 @@ def output_shape(
             "margin_bottom": round(base.margin_bottom * scale),
             "margin_top": round(base.margin_top * scale),
             "margin_side": round(base.margin_side * scale),
+            "margin_left": None if base.margin_left is None else round(base.margin_left * scale),
+            "margin_right": None if base.margin_right is None else round(base.margin_right * scale),
         }
     )
 

@@ -57,6 +57,11 @@ def _keep_picture_length(info: MediaInfo) -> list[str]:
 
 
 def _encode_args(video: VideoSettings) -> list[str]:
+    """CRF H.264; with `maxrate_kbps` a capped CRF (VBV) whose size is at most
+    cap x (duration + buffer)."""
+    cap = video.maxrate_kbps
+    buffer = round((cap or 0) * video.vbv_buffer_s)
+    vbv = ["-maxrate", f"{cap}k", "-bufsize", f"{buffer}k"] if cap else []
     return [
         "-c:v",
         "libx264",
@@ -64,6 +69,7 @@ def _encode_args(video: VideoSettings) -> list[str]:
         video.preset,
         "-crf",
         str(video.crf),
+        *vbv,
         "-pix_fmt",
         "yuv420p",
     ]

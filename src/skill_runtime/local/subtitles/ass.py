@@ -2,18 +2,21 @@
 
 One style per burned language (the first larger, the rest scaled down);
 libass stacks simultaneous bottom events, which gives the bilingual layout.
-Karaoke cues carry one \\k tag per word, timed from the recognised words.
+Karaoke cues carry one \\k tag per word, timed from the recognised words;
+the short-form looks (pop, spoken-word highlight, keywords) come from `shortform`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pysubs2
 
 from ...captions import CaptionSettings, Cue
-from ..settings import Shape, StylePreset
+from ...config import config
+from ..settings import Shape, ShortForm, StylePreset
+from . import shortform
 
 _HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
 _NAMED = {
@@ -37,6 +40,18 @@ class AssLook:
     preset: StylePreset
     settings: CaptionSettings
     font: str
+    short_form: ShortForm | None = None
+
+
+def check_look(look: AssLook) -> AssLook:
+    """The same font and size with every line drawn at once, for the glyph check frame.
+
+    Drawn in white whatever the chosen colour, so a dark or saturated colour is
+    never mistaken for a missing glyph.
+    """
+    plain = look.preset.model_copy(update={"pop": None, "highlight_word": False, "keywords": False})
+    white = look.settings.model_copy(update={"color": "#FFFFFF"})
+    return replace(look, preset=plain, settings=white)
 
 
 def _ass_colour(value: str) -> pysubs2.Color:
@@ -77,8 +92,8 @@ def _style(look: AssLook, scale: float, raise_by: int = 0) -> pysubs2.SSAStyle:
         alignment=pysubs2.Alignment.TOP_CENTER
         if user.position == "top"
         else pysubs2.Alignment.BOTTOM_CENTER,
-        marginl=shape.margin_side,
-        marginr=shape.margin_side,
+        marginl=shape.left,
+        marginr=shape.right,
         marginv=(shape.margin_top if user.position == "top" else shape.margin_bottom) + raise_by,
         borderstyle=3 if (preset.boxed or user.box) else 1,
     )
@@ -132,15 +147,75 @@ def _clearance(main: pysubs2.SSAStyle, cues: list[Cue]) -> int:
     return round(lines * main.fontsize * 1.2 + 2 * main.outline + 0.3 * main.fontsize)
 
 
-def make_ass(tracks: list[list[Cue]], look: AssLook) -> pysubs2.SSAFile:
-    """One file for burning: the first track in the main style, any second one smaller above it."""
+def _main_events(
+    cues: list[Cue], look: AssLook, style: pysubs2.SSAStyle, language: str | None
+) -> list[pysubs2.SSAEvent]:
+    """The first track's events in the preset's look: pop groups, highlight, keywords, karaoke."""
+    preset, user = look.preset, look.settings
+    short = look.short_form or config().local.short_form
+    accent = shortform.ass_colour(preset.accent_colour)
+    primary = f"&H{style.primarycolor.b:02X}{style.primarycolor.g:02X}{style.primarycolor.r:02X}&"
+    finder = shortform.KeywordFinder(
+        rules=short.keywords,
+        language=language,
+        user_words=tuple(user.keywords),
+        automatic=preset.keywords,
+    )
+    colour_words = preset.keywords or bool(user.keywords)
+
+    def body(text: str, sentence_start: bool) -> str:
+        if not colour_words:
+            return shortform.escape(text)
+        return shortform.coloured(text, finder.spans(text, sentence_start), accent, primary)
+
+    def event(start: float, end: float, text: str) -> pysubs2.SSAEvent:
+        return pysubs2.SSAEvent(
+            start=max(0, round(start * 1000)),
+            end=max(0, round(end * 1000)),
+            style="Main",
+            text=text,
+        )
+
+    events: list[pysubs2.SSAEvent] = []
+    if preset.pop:
+        timing = short.pop[preset.pop]
+        previous = ""
+        for group, sep in shortform.pop_groups(cues, timing):
+            said = sep.join(w.text.strip() for w in group.words)
+            starts = not previous or previous[-1] in shortform.SENTENCE_END
+            shown = shortform.pop_text(timing, look.shape, user.position, body(said, starts))
+            events.append(event(group.start, group.end, shown))
+            previous = said
+        return events
+    karaoke = preset.karaoke or user.highlight
+    previous = ""
+    for cue in cues:
+        text = None
+        if preset.highlight_word:
+            text = shortform.highlight_text(cue, accent, primary, short.highlight_min_s)
+        elif karaoke:
+            text = _karaoke(cue)
+        if text is None:
+            starts = not previous or previous[-1] in shortform.SENTENCE_END
+            text = "\\N".join(body(line, starts and k == 0) for k, line in enumerate(cue.lines))
+        events.append(event(cue.start, cue.end, text))
+        previous = cue.text.rstrip()
+    return events
+
+
+def make_ass(
+    tracks: list[list[Cue]], look: AssLook, languages: list[str] | None = None
+) -> pysubs2.SSAFile:
+    """One file for burning: the first track in the main style, any second one smaller above it.
+
+    `languages` names each track's language (for the keywords style's number words).
+    """
     subs = pysubs2.SSAFile()
     subs.info["PlayResX"] = str(look.shape.width)
     subs.info["PlayResY"] = str(look.shape.height)
     subs.info["WrapStyle"] = "0"
     subs.info["ScaledBorderAndShadow"] = "yes"
     subs.styles.clear()
-    karaoke = look.preset.karaoke or look.settings.highlight
     for index, cues in enumerate(tracks):
         name = "Main" if index == 0 else f"Extra{index}"
         subs.styles[name] = _style(
@@ -148,16 +223,18 @@ def make_ass(tracks: list[list[Cue]], look: AssLook) -> pysubs2.SSAFile:
             1.0 if index == 0 else look.preset.secondary_scale,
             _clearance(subs.styles["Main"], tracks[0]) if index else 0,
         )
+        if index == 0:
+            subs.events += _main_events(
+                cues, look, subs.styles[name], languages[0] if languages else None
+            )
+            continue
         for cue in cues:
-            text = _karaoke(cue) if karaoke and index == 0 else None
             event = pysubs2.SSAEvent(
                 start=max(0, round(cue.start * 1000)),
                 end=max(0, round(cue.end * 1000)),
                 style=name,
                 layer=index,
             )
-            event.text = (
-                text if text is not None else "\\N".join(_escape(line) for line in cue.lines)
-            )
+            event.text = "\\N".join(_escape(line) for line in cue.lines)
             subs.append(event)
     return subs
