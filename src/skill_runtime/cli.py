@@ -23,7 +23,7 @@ from .config import SkillConfig, config
 from .errors import SkillError
 from .manifest import manifest
 from .messages import redact, render
-from .platform import detect_platform
+from .platform import Host, detect_host
 from .progress import Progress
 from .results import MediaFile, Result
 from .router import route
@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         "5 account, 6 network, 7 timeout. Env: NEMO_TOKEN, NEMO_API_BASE, AI_SUBTITLES_HOME, "
         "AI_SUBTITLES_MODEL.",
     )
+    p.add_argument("--version", action="version", version=f"ai-subtitles {manifest().version}")
     sub: Any = p.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
@@ -109,14 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _context(args: argparse.Namespace, cfg: SkillConfig) -> Context:
+def _context(args: argparse.Namespace, cfg: SkillConfig, host: Host) -> Context:
     return Context(
         config=cfg,
         store=Store(),
         out_dir=(getattr(args, "out", None) or Path.cwd() / "ai-subtitles-output").resolve(),
         progress=Progress(quiet=getattr(args, "quiet", False)),
         version=manifest().version,
-        platform=detect_platform(),
+        platform=host.header,
         language=getattr(args, "language", None),
         model=getattr(args, "model", None) or os.environ.get("AI_SUBTITLES_MODEL"),
     )
@@ -136,10 +137,10 @@ def _caption_request(args: argparse.Namespace) -> CaptionRequest:
     )
 
 
-def _doctor(ctx: Context) -> Result:
+def _doctor(ctx: Context, host: Host) -> Result:
     checks = [
         Check(name="python", ok=sys.version_info >= (3, 10), detail=sys.version.split()[0]),
-        Check(name="platform", ok=True, detail=ctx.platform, required=False),
+        Check(name="platform", ok=True, detail=render("doctor_host", host=host), required=False),
     ]
     for name in ("local", "cloud"):
         try:
@@ -169,9 +170,10 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
             data={"action": decision.action, "then": decision.then, "rule": decision.rule},
         )
         return
-    ctx = _context(args, cfg)
+    host = detect_host(cfg.hosts)
+    ctx = _context(args, cfg, host)
     if args.command == "doctor":
-        yield _doctor(ctx)
+        yield _doctor(ctx, host)
         return
     backend: Backend = get_backend(getattr(args, "backend", "local"), ctx)
     if args.command == "say":
