@@ -13,6 +13,7 @@ import shlex
 import sys
 import sysconfig
 from importlib import metadata
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -55,8 +56,11 @@ def install_command(extra: str = "local") -> str:
         if source is not None:
             spec = f"{spec} @ {source[0].as_uri()}"
         return f"uv tool install {shlex.quote(spec)}"
+    # uv's environments come without pip; uv installs into them from outside.
+    python = shlex.quote(sys.executable)
+    pip = f"{python} -m pip install" if find_spec("pip") else f"uv pip install --python {python}"
     if source is None:
-        return f"{shlex.quote(sys.executable)} -m pip install {shlex.quote(spec)}"
+        return f"{pip} {shlex.quote(spec)}"
     folder, editable = source
     target = shlex.quote(f"{folder}[{extra}]")
-    return f"{shlex.quote(sys.executable)} -m pip install {'-e ' if editable else ''}{target}"
+    return f"{pip} {'-e ' if editable else ''}{target}"

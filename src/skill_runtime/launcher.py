@@ -29,7 +29,8 @@ def python_message() -> str:
         import jinja2
     except ImportError:
         return text.replace("{{ version }}", version).strip()
-    return jinja2.Template(text).render(version=version).strip()
+    rendered: str = jinja2.Template(text).render(version=version)
+    return rendered.strip()
 
 
 def main() -> int:

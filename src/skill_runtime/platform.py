@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -63,7 +64,7 @@ def _from_install_path(where: Path, home: Path) -> str:
     if _under(where, home / ".clawhub") or _under(where, home / ".openclaw"):
         return "clawhub"
     parts = where.parts
-    if any(a == ".cursor" and b == "skills" for a, b in zip(parts, parts[1:])):
+    if any(a == ".cursor" and b == "skills" for a, b in pairwise(parts)):
         return "cursor"
     # An OpenClaw workspace keeps skills in <workspace>/skills next to its AGENTS.md.
     if where.parent.name == "skills" and (where.parent.parent / "AGENTS.md").is_file():
@@ -98,9 +99,9 @@ def detect_host(
             return Host(rule=rule, found_by=marker)
     where = (install_dir or skill_root()).resolve()
     verdict = _from_install_path(where, (home or Path.home()).resolve())
-    rule = next((r for r in rules if r.install_path == verdict), None)
-    if rule is not None:
-        return Host(rule=rule, found_by="install path")
+    by_path = next((r for r in rules if r.install_path == verdict), None)
+    if by_path is not None:
+        return Host(rule=by_path, found_by="install path")
     return Host(rule=UNKNOWN, found_by="none")
 
 

@@ -38,7 +38,7 @@ def test_first_command_ends_by_captioning_the_sample() -> None:
     assert _blocks()[0].endswith(".venv/bin/ai-subtitles caption sample.mp4")
 
 
-def test_ci_runs_the_second_command_verbatim(tmp_path: Path) -> None:
+def test_ci_runs_the_second_command_verbatim() -> None:
     """.ci/run extracts README's second block with awk; the same text comes out here."""
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     awk = re.search(r"block=\$\(awk '([^']+)' README.md\)", script)
