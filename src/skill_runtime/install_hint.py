@@ -49,9 +49,10 @@ def _externally_managed() -> bool:
 def install_command(extra: str = "local") -> str:
     """A shell command that (re)installs `ai-subtitles-for-video[extra]` where it runs now."""
     spec = f"{DISTRIBUTION}[{extra}]"
-    if _in_uv_tool():
-        return f"uv tool install --reinstall {shlex.quote(spec)}"
     source = _source_folder()
+    if _in_uv_tool():
+        target = f"{source[0]}[{extra}]" if source else spec
+        return f"uv tool install --reinstall {shlex.quote(target)}"
     if _externally_managed():
         if source is not None:
             spec = f"{spec} @ {source[0].as_uri()}"

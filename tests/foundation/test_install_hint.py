@@ -19,6 +19,7 @@ SPEC = "'ai-subtitles-for-video[local]'"
 CASES = [
     # (uv tool env, source folder, editable, externally managed, has pip, expected)
     (True, None, False, False, False, f"uv tool install --reinstall {SPEC}"),
+    (True, "/src/subs", False, False, False, "uv tool install --reinstall '/src/subs[local]'"),
     (False, None, False, False, True, f"{PY} -m pip install {SPEC}"),
     (False, None, False, False, False, f"uv pip install --python {PY} {SPEC}"),
     (False, "/src/ai subs", True, False, True, f"{PY} -m pip install -e '/src/ai subs[local]'"),
