@@ -26,7 +26,7 @@ from .language_tags import canonical, canonical_list
 from .local.deliver import parse_size
 from .manifest import manifest
 from .messages import redact, render
-from .platform import detect_platform
+from .platform import Host, detect_host
 from .progress import Progress
 from .results import MediaFile, Result
 from .router import route
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         "5 account, 6 network, 7 timeout. Env: NEMO_TOKEN, NEMO_API_BASE, AI_SUBTITLES_HOME, "
         "AI_SUBTITLES_MODEL.",
     )
+    p.add_argument("--version", action="version", version=f"ai-subtitles {manifest().version}")
     sub: Any = p.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
@@ -133,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _context(args: argparse.Namespace, cfg: SkillConfig) -> Context:
+def _context(args: argparse.Namespace, cfg: SkillConfig, host: Host) -> Context:
     spoken = getattr(args, "language", None)
     return Context(
         config=cfg,
@@ -141,7 +142,7 @@ def _context(args: argparse.Namespace, cfg: SkillConfig) -> Context:
         out_dir=(getattr(args, "out", None) or Path.cwd() / "ai-subtitles-output").resolve(),
         progress=Progress(quiet=getattr(args, "quiet", False)),
         version=manifest().version,
-        platform=detect_platform(),
+        platform=host.header,
         # Whisper knows languages, not regions: en-US is recognised as en.
         language=canonical(spoken, option="--language").split("-")[0] if spoken else None,
         model=getattr(args, "model", None) or os.environ.get("AI_SUBTITLES_MODEL"),
@@ -190,10 +191,10 @@ def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
     )
 
 
-def _doctor(ctx: Context) -> Result:
+def _doctor(ctx: Context, host: Host) -> Result:
     checks = [
         Check(name="python", ok=sys.version_info >= (3, 10), detail=sys.version.split()[0]),
-        Check(name="platform", ok=True, detail=ctx.platform, required=False),
+        Check(name="platform", ok=True, detail=render("doctor_host", host=host), required=False),
     ]
     for name in ("local", "cloud"):
         try:
@@ -223,9 +224,10 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
             data={"action": decision.action, "then": decision.then, "rule": decision.rule},
         )
         return
-    ctx = _context(args, cfg)
+    host = detect_host(cfg.hosts)
+    ctx = _context(args, cfg, host)
     if args.command == "doctor":
-        yield _doctor(ctx)
+        yield _doctor(ctx, host)
         return
     # Checked before the backend (and its heavy imports) loads: a bad value fails at once.
     request = _caption_request(args, ctx) if args.command == "caption" else None

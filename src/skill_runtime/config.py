@@ -13,6 +13,7 @@ from .errors import SkillError
 from .local.edits.settings import EditsConfig
 from .local.settings import LocalSettings
 from .local.translate.settings import TranslationSettings
+from .platform import HostRule
 from .skill_files import skill_root
 
 Action = Literal["upload", "sse", "state", "credits", "export"]
@@ -115,6 +116,7 @@ class SkillConfig(Strict):
     local: LocalSettings = Field(default_factory=LocalSettings)
     edits: EditsConfig = Field(default_factory=EditsConfig)
     translation: TranslationSettings = Field(default_factory=TranslationSettings)
+    hosts: list[HostRule] = Field(default_factory=list)
 
     @field_validator("intents")
     @classmethod

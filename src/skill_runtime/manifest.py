@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -20,6 +21,18 @@ class EnvVar(BaseModel):
     description: str = ""
 
 
+class InstallSpec(BaseModel):
+    """An OpenClaw installer entry; its parser keeps only these kinds (a `pip` entry is dropped)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str | None = None
+    kind: Literal["brew", "node", "go", "uv", "download"]
+    package: str | None = None
+    bins: list[str] = Field(default_factory=list)
+    label: str | None = None
+
+
 class OpenClaw(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
@@ -27,6 +40,7 @@ class OpenClaw(BaseModel):
     primary_env: str | None = Field(None, alias="primaryEnv")
     requires: dict[str, list[str]] = Field(default_factory=dict)
     env_vars: list[EnvVar] = Field(default_factory=list, alias="envVars")
+    install: list[InstallSpec] = Field(default_factory=list)
 
 
 class Metadata(BaseModel):

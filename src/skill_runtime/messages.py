@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from .install_hint import install_command
 from .skill_files import skill_root
 
 # Shapes of secrets that must never reach a user, whatever a template was given.
@@ -40,6 +41,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["seconds"] = _seconds
     env.filters["size"] = _size
+    # Install hints name a command that works where this copy runs (see install_hint).
+    env.globals["install_command"] = install_command
     return env
 
 

@@ -1,41 +1,108 @@
-"""Which agent host installed the skill, for the X-Skill-Platform header.
+"""Which agent host runs the command, for `doctor` and the X-Skill-Platform header.
 
-The seed's rule (`~/.clawhub/` → clawhub, `~/.cursor/skills/` → cursor) plus
-the places these hosts really install skills: OpenClaw's `<workspace>/skills`
-and anything under `~/.openclaw/`, a skill folder holding
-`.clawhub/origin.json`, and Cursor's project-level `.cursor/skills/`.
+Hosts mark the environment of the commands they run (skill.yaml `hosts`, first
+match wins): OpenClaw sets `OPENCLAW_SHELL` for its exec tool, Claude Code sets
+`CLAUDECODE=1`, Cursor's agent sets `CURSOR_AGENT` or
+`CURSOR_EXTENSION_HOST_ROLE=agent-exec`. `AI_SUBTITLES_PLATFORM` overrides
+them. Without a marker, the folder the skill is installed in decides (the
+seed's rule: `~/.clawhub/` and OpenClaw's skill folders, `.cursor/skills/`).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from itertools import pairwise
 from pathlib import Path
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import SkillError
 from .skill_files import skill_root
 
 SOURCE = "ai-subtitles-for-video"
+OVERRIDE = "AI_SUBTITLES_PLATFORM"
+
+
+class HostRule(BaseModel):
+    """One host: its name, what the user reads, the header value and its environment markers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    label: str
+    header: Literal["clawhub", "cursor", "unknown"]
+    # Variable -> the value it must have; "" means any non-empty value.
+    env: dict[str, str] = Field(default_factory=dict)
+    # A path rule's verdict (see _from_install_path) that means this host.
+    install_path: Literal["clawhub", "cursor"] | None = None
+
+
+UNKNOWN = HostRule(name="unknown", label="unknown", header="unknown")
+
+
+class Host(BaseModel):
+    """The detected host and how it was found (an environment variable, the install path)."""
+
+    rule: HostRule
+    found_by: str
+
+    @property
+    def header(self) -> str:
+        return self.rule.header
 
 
 def _under(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def detect_platform(install_dir: Path | None = None, home: Path | None = None) -> str:
-    where = (install_dir or skill_root()).resolve()
-    home = (home or Path.home()).resolve()
+def _from_install_path(where: Path, home: Path) -> str:
+    """clawhub, cursor or unknown from the skill's folder alone."""
     if (where / ".clawhub" / "origin.json").is_file():
         return "clawhub"
     if _under(where, home / ".clawhub") or _under(where, home / ".openclaw"):
         return "clawhub"
-    if _under(where, home / ".cursor" / "skills"):
-        return "cursor"
     parts = where.parts
-    for i in range(len(parts) - 1):
-        if parts[i] == ".cursor" and parts[i + 1] == "skills":
-            return "cursor"
+    if any(a == ".cursor" and b == "skills" for a, b in pairwise(parts)):
+        return "cursor"
     # An OpenClaw workspace keeps skills in <workspace>/skills next to its AGENTS.md.
     if where.parent.name == "skills" and (where.parent.parent / "AGENTS.md").is_file():
         return "clawhub"
     return "unknown"
+
+
+def _marked(rule: HostRule, environ: Mapping[str, str]) -> str | None:
+    for name, wanted in rule.env.items():
+        value = environ.get(name, "")
+        if value and (not wanted or value == wanted):
+            return name
+    return None
+
+
+def detect_host(
+    rules: list[HostRule],
+    environ: Mapping[str, str] | None = None,
+    install_dir: Path | None = None,
+    home: Path | None = None,
+) -> Host:
+    environ = os.environ if environ is None else environ
+    known = {r.name: r for r in [*rules, UNKNOWN]}
+    chosen = environ.get(OVERRIDE, "").strip().lower()
+    if chosen:
+        if chosen not in known:
+            raise SkillError("platform_unknown", value=chosen, names=sorted(known))
+        return Host(rule=known[chosen], found_by=OVERRIDE)
+    for rule in rules:
+        marker = _marked(rule, environ)
+        if marker:
+            return Host(rule=rule, found_by=marker)
+    where = (install_dir or skill_root()).resolve()
+    verdict = _from_install_path(where, (home or Path.home()).resolve())
+    by_path = next((r for r in rules if r.install_path == verdict), None)
+    if by_path is not None:
+        return Host(rule=by_path, found_by="install path")
+    return Host(rule=UNKNOWN, found_by="none")
 
 
 def attribution_headers(version: str, platform: str) -> dict[str, str]:

@@ -50,3 +50,44 @@ def test_body_never_tells_the_agent_to_pass_a_token_on_the_command_line() -> Non
     assert "--token" not in body
     assert "NEMO_TOKEN=" not in body
     assert "MEDIA:" in body
+
+
+def test_description_fits_openclaw_guidance() -> None:
+    description = manifest().description
+    assert "\n" not in description
+    assert len(description) < 160
+
+
+def test_openclaw_installs_the_cli_with_uv() -> None:
+    openclaw = manifest().metadata.openclaw
+    assert openclaw is not None
+    (spec,) = openclaw.install
+    assert (spec.kind, spec.package, spec.bins) == (
+        "uv",
+        "ai-subtitles-for-video[local]",
+        ["ai-subtitles"],
+    )
+    assert spec.label
+    assert spec.bins == openclaw.requires["bins"]
+
+
+def test_license_is_mit_0_everywhere() -> None:
+    import tomllib
+
+    pyproject = tomllib.loads((skill_root() / "pyproject.toml").read_text(encoding="utf-8"))
+    assert manifest().license == pyproject["project"]["license"] == "MIT-0"
+    assert (skill_root() / "LICENSE").read_text(encoding="utf-8").startswith("MIT No Attribution")
+
+
+def test_every_environment_variable_the_code_reads_is_declared() -> None:
+    """ClawHub asks a skill to declare the environment it reads."""
+    import re
+
+    openclaw = manifest().metadata.openclaw
+    assert openclaw is not None
+    declared = {var.name for var in openclaw.env_vars}
+    files = [*(skill_root() / "src").rglob("*.py"), skill_root() / "skill.yaml"]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in files)
+    named = set(re.findall(r"[\"'](AI_SUBTITLES_[A-Z_]+|NEMO_[A-Z_]+|OPENAI_[A-Z_]+)[\"']", text))
+    assert named, "the pattern found nothing: the test would prove nothing"
+    assert named <= declared, named - declared

@@ -23,12 +23,21 @@ def _clip(path: Path, rotate: int | None) -> Path:
     )  # fmt: skip
     if rotate is None:
         return plain
-    # The display matrix is written on a stream copy (as a phone's muxer does).
-    subprocess.run(
-        [locate().exe, "-v", "error", "-i", str(plain), "-c", "copy",
-         "-metadata:s:v:0", f"rotate={rotate}", "-y", str(path)],
-        check=True,
+    # The display matrix is written on a stream copy (as a phone's muxer does). ffmpeg 6+
+    # (Ubuntu 24.04) takes it as an input option and ignores the older `rotate` tag.
+    ffmpeg = locate().exe
+    modern = subprocess.run(
+        [ffmpeg, "-v", "error", "-display_rotation:v:0", str(rotate), "-i", str(plain),
+         "-c", "copy", "-y", str(path)],
+        capture_output=True,
+        check=False,
     )  # fmt: skip
+    if modern.returncode != 0:
+        subprocess.run(
+            [ffmpeg, "-v", "error", "-i", str(plain), "-c", "copy",
+             "-metadata:s:v:0", f"rotate={rotate}", "-y", str(path)],
+            check=True,
+        )  # fmt: skip
     return path
 
 

@@ -1,0 +1,104 @@
+"""The built wheel, not the checkout, installs into a fresh environment and runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from skill_runtime.manifest import manifest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def _wheel(dist: Path) -> Path:
+    (wheel,) = dist.glob("*.whl")
+    return wheel
+
+
+def test_twine_accepts_the_wheel_and_sdist(dist: Path) -> None:
+    files = sorted(str(p) for p in dist.iterdir())
+    assert len(files) == 2
+    out = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", *files],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_wheel_carries_the_skill_files_and_license(dist: Path) -> None:
+    names = set(zipfile.ZipFile(_wheel(dist)).namelist())
+    version = manifest().version
+    for needed in (
+        "skill_runtime/_skill/SKILL.md",
+        "skill_runtime/_skill/skill.yaml",
+        "skill_runtime/_skill/prompts/doctor.j2",
+        "skill_runtime/_skill/prompts/errors/backend_missing.j2",
+        f"ai_subtitles_for_video-{version}.dist-info/licenses/LICENSE",
+    ):
+        assert needed in names
+    metadata = zipfile.ZipFile(_wheel(dist)).read(
+        f"ai_subtitles_for_video-{version}.dist-info/METADATA"
+    )
+    assert b"License-Expression: MIT-0" in metadata
+
+
+def test_installed_wheel_runs_version_and_doctor(dist: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=False, system_site_packages=False)
+    python = env_dir / "bin" / "python"
+    # This pip installs into the new environment (--python), which then has no pip of its own.
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", str(_wheel(dist))],
+        check=True,
+        capture_output=True,
+    )
+    cli = env_dir / "bin" / "ai-subtitles"
+    run_env = {
+        **os.environ,
+        "PYTHONPATH": "",
+        "AI_SUBTITLES_HOME": str(tmp_path / "home"),
+        "AI_SUBTITLES_PLATFORM": "openclaw",
+        "NEMO_API_BASE": "http://127.0.0.1:9",
+    }
+
+    version = subprocess.run([str(cli), "--version"], capture_output=True, text=True, env=run_env)
+    assert (version.returncode, version.stdout.strip()) == (0, f"ai-subtitles {manifest().version}")
+
+    doctor = subprocess.run(
+        [str(cli), "doctor"], capture_output=True, text=True, env=run_env, cwd=tmp_path
+    )
+    # Only the core is installed: doctor says so, names the exact fix, and exits 4.
+    assert doctor.returncode == 4, doctor.stdout + doctor.stderr
+    assert "platform: OpenClaw (from AI_SUBTITLES_PLATFORM)" in doctor.stdout
+    # That environment has no pip of its own, so the fix goes through uv.
+    fix = f"uv pip install --python {python} 'ai-subtitles-for-video[local]'"
+    assert "local backend: The local backend is not installed" in doctor.stdout
+    assert fix in doctor.stdout
+    # The skill files came from the wheel, not this checkout.
+    where = subprocess.run(
+        [str(python), "-c", "import skill_runtime.skill_files as s; print(s.skill_root())"],
+        capture_output=True,
+        text=True,
+        env=run_env,
+        cwd=tmp_path,
+    )
+    assert where.stdout.strip().startswith(str(env_dir))
