@@ -23,13 +23,13 @@ from .backends import Backend, CaptionRequest, Check, Context, get_backend
 from .config import SkillConfig, config
 from .errors import SkillError
 from .language_tags import canonical, canonical_list
-from .local.deliver import parse_size
 from .manifest import manifest
 from .messages import redact, render
 from .platform import Host, detect_host
 from .progress import Progress
 from .results import MediaFile, Result
 from .router import route
+from .sizes import parse_size
 from .store import Store, home
 
 ASPECTS = ["16:9", "9:16", "1:1", "source"]

@@ -81,6 +81,7 @@ class CaptionInstruction(Strict):
     aspect: dict[str, str]
     fit: dict[str, str]
     style: dict[str, str]
+    platform: dict[str, str]
 
 
 class CloudSettings(Strict):

@@ -62,6 +62,7 @@ def test_each_option_alone_is_worded(option: dict[str, object], tmp_path: Path) 
 def test_every_local_style_and_frame_has_cloud_wording() -> None:
     assert set(WORDS.style) == set(config().local.styles)
     assert set(WORDS.aspect) == {"16:9", "9:16", "1:1", "source"}
+    assert set(WORDS.platform) == set(config().local.platforms)
 
 
 def test_an_unknown_style_is_refused_before_anything_is_uploaded(

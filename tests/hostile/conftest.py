@@ -6,20 +6,26 @@ many were tried, how many held, and how many could not run here (with why).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from skill_runtime.local.sample import make_clip
+from skill_runtime.local.session import STORE_NAME
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from emulator import Emulator, EmulatorState
+
+# The saved per-file jobs, in a state folder.
+JOBS = f"{STORE_NAME}.json"
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -145,9 +151,20 @@ def captioned_home(tmp_path: Path, model_home: tuple[Path, Run]) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     (home / "models").symlink_to(model_home[0] / "models", target_is_directory=True)
-    session = model_home[0] / "local_session.json"
-    (home / "local_session.json").write_bytes(session.read_bytes())
+    jobs = model_home[0] / JOBS
+    (home / JOBS).write_bytes(jobs.read_bytes())
     return home
+
+
+def edit_current_job(home: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Change the current job in a state folder's saved jobs, as a user's earlier command would."""
+    state = home / JOBS
+    saved = json.loads(state.read_text())
+    job = saved["jobs"].pop(saved["current_key"])
+    change(job)
+    saved["current_key"] = job["media"]["path"]
+    saved["jobs"][saved["current_key"]] = job
+    state.write_text(json.dumps(saved))
 
 
 @pytest.fixture

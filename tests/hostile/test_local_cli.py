@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import shutil
 import signal
@@ -17,7 +16,7 @@ from pathlib import Path
 import av
 import pytest
 
-from .conftest import SRC, Run, can_mount, cli, held
+from .conftest import JOBS, SRC, Run, can_mount, cli, edit_current_job, held
 
 # --- Bad input and output folders: refused with their own exit, before any decoding.
 
@@ -167,9 +166,7 @@ def test_control_characters_in_a_name_never_split_a_media_line(
 ) -> None:
     odd = tmp_path / "new\nline %d\t.mp4"
     shutil.copy(talk, odd)
-    session = json.loads((captioned_home / "local_session.json").read_text())
-    session["media"][-1]["path"] = str(odd)
-    (captioned_home / "local_session.json").write_text(json.dumps(session))
+    edit_current_job(captioned_home, lambda job: job["media"].update(path=str(odd)))
     run = _export(captioned_home, tmp_path / "out")
     held(run, 0)
     assert run.media and all("\n" not in str(p) and "\t" not in str(p) for p in run.media)
@@ -197,19 +194,19 @@ def test_full_disk_leaves_nothing_and_says_so(
 # --- Damaged state: moved aside, named, and the command goes on.
 
 DAMAGE: dict[str, bytes] = {
-    "invalid UTF-8": b'{"media": "\xff\xfe"}',
+    "invalid UTF-8": b'{"jobs": "\xff\xfe"}',
     "deep nesting": b"[" * 100_000 + b"]" * 100_000,
     "not JSON": b"{this is not json",
-    "wrong shape": b'{"media": 42}',
+    "wrong shape": b'{"jobs": 42}',
 }
 
 
 @pytest.mark.parametrize("kind", sorted(DAMAGE))
 def test_damaged_session_is_set_aside_and_the_command_goes_on(kind: str, fresh_home: Path) -> None:
-    (fresh_home / "local_session.json").write_bytes(DAMAGE[kind])
+    (fresh_home / JOBS).write_bytes(DAMAGE[kind])
     run = cli("state", home=fresh_home)
     held(run, 0)
-    kept = list(fresh_home.glob("local_session.damaged-*.json"))
+    kept = list(fresh_home.glob("local_jobs.damaged-*.json"))
     assert len(kept) == 1 and kept[0].read_bytes() == DAMAGE[kind]
     assert str(kept[0]) in run.stderr
 
@@ -238,10 +235,9 @@ def test_a_signal_mid_encode_stops_ffmpeg_and_keeps_the_previous_set(
     held(_export(captioned_home, out), 0)
     before = _digest(out)
     # A full-HD frame makes the next encode long enough to be interrupted.
-    state = captioned_home / "local_session.json"
-    session = json.loads(state.read_text())
-    session["settings"] |= {"aspect": "16:9", "height": 1080}
-    state.write_text(json.dumps(session))
+    edit_current_job(
+        captioned_home, lambda job: job["settings"].update(aspect="16:9", height=1080)
+    )
     env = {**os.environ, "PYTHONPATH": str(SRC), "AI_SUBTITLES_HOME": str(captioned_home)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "skill_runtime", "export", "--out", str(out), "--quiet"],

@@ -16,10 +16,11 @@ from skill_runtime.captions import Cue, Word
 from skill_runtime.cli import main
 from skill_runtime.config import config
 from skill_runtime.errors import SkillError
-from skill_runtime.local.deliver import parse_size, plan, size_target
+from skill_runtime.local.deliver import plan, size_target
 from skill_runtime.local.probe import probe
 from skill_runtime.local.render.ffmpeg import locate
 from skill_runtime.messages import render
+from skill_runtime.sizes import parse_size
 from skill_runtime.store import Store
 
 from .conftest import BACKGROUND_RGB, make_ctx

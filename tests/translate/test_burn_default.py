@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from skill_runtime.captions import CaptionSettings, Cue
 from skill_runtime.local.job import burn_languages
-from skill_runtime.local.session import LocalSession
+from skill_runtime.local.probe import MediaInfo
+from skill_runtime.local.session import CaptionJob
 
 CUE = [Cue(start=0.0, end=1.0, lines=["x"])]
+MEDIA = MediaInfo(path=Path("/clips/talk.mp4"), duration=1.0, has_video=True, has_audio=True)
 
 
 @pytest.mark.parametrize(
@@ -26,9 +30,10 @@ CUE = [Cue(start=0.0, end=1.0, lines=["x"])]
 def test_burned_languages(
     spoken: str, asked: list[str], chosen: list[str], made: list[str], burned: list[str]
 ) -> None:
-    session = LocalSession(
+    job = CaptionJob(
+        media=MEDIA,
         settings=CaptionSettings(languages=asked, burn_languages=chosen),
         source_language=spoken,
         tracks={lang: CUE for lang in made},
     )
-    assert burn_languages(session) == burned
+    assert burn_languages(job) == burned

@@ -1,6 +1,6 @@
 """`caption`'s options as words in the instruction NemoVideo's agent receives.
 
-The cloud API takes edits only as chat, so `--burn/--soft/--aspect/--fit/--style`
+The cloud API takes edits only as chat, so `--burn/--soft/--aspect/--fit/--style/--platform`
 travel as phrases from skill.yaml's `cloud.caption_instruction`. An option with
 no wording there is refused before anything is uploaded, never dropped.
 """
@@ -34,4 +34,6 @@ def caption_instruction(
         parts.append(_phrase(words.fit, request.fit, "fit"))
     if request.style is not None:
         parts.append(_phrase(words.style, request.style, "style"))
+    if request.platform is not None:
+        parts.append(_phrase(words.platform, request.platform, "platform"))
     return parts

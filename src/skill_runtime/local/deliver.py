@@ -9,7 +9,6 @@ written file is measured: too large, it is encoded again at a lower cap.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -29,9 +28,6 @@ from .render.video import SoftTrack, burn, check_drawn
 from .session import CaptionJob
 from .settings import DeliverySettings
 from .subtitles import AssLook, check_look, make_ass
-
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(kb|k|mb|m|gb|g)?\s*$", re.IGNORECASE)
-_UNIT = {"k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9}
 
 
 class SizeTarget(BaseModel):
@@ -65,14 +61,6 @@ class SizeReport(BaseModel):
     audio_kbps: int
     capped: bool
     attempts: int
-
-
-def parse_size(text: str) -> int:
-    """'16MB', '16 M', '1.5GB', '800k' (a bare number is MB) in bytes."""
-    match = _SIZE.match(text)
-    if match is None or float(match.group(1)) <= 0:
-        raise SkillError("bad_size", value=text)
-    return round(float(match.group(1)) * _UNIT[(match.group(2) or "mb").lower()])
 
 
 def size_target(
