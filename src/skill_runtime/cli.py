@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 
 from . import atomic, handlers
 from .backends import Backend, CaptionRequest, Check, Context, get_backend
+from .batch.models import BatchOptions, FileReport, OnFile
 from .config import SkillConfig, config
 from .errors import SkillError
 from .manifest import manifest
@@ -54,6 +55,21 @@ def _globals() -> argparse.ArgumentParser:
     g.add_argument("--language", default=s, help="spoken language, e.g. en (default: detect)")
     g.add_argument("--quiet", action="store_true", default=s, help="no progress on stderr")
     return g
+
+
+def _caption_options(c: argparse.ArgumentParser) -> None:
+    """The options `caption` and `batch` share."""
+    c.add_argument("--languages", help="caption languages, comma-separated, e.g. en,es")
+    mode = c.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--burn", dest="burn", action="store_true", default=None, help="burn captions in"
+    )
+    mode.add_argument("--soft", dest="burn", action="store_false", help="captions as tracks")
+    c.add_argument(
+        "--aspect", choices=ASPECTS, help="16:9, 9:16 (Shorts/Reels/TikTok), 1:1 or source"
+    )
+    c.add_argument("--fit", choices=["pad", "crop"], help="fill the frame by padding or cropping")
+    c.add_argument("--style", help="clean | boxed | vertical-bold | karaoke")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,17 +109,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--cancel", action="store_true", help="cancel the running export")
     c = cmd("caption", "caption a video file end to end")
     c.add_argument("path", type=Path)
-    c.add_argument("--languages", help="caption languages, comma-separated, e.g. en,es")
-    mode = c.add_mutually_exclusive_group()
-    mode.add_argument(
-        "--burn", dest="burn", action="store_true", default=None, help="burn captions in"
+    _caption_options(c)
+    b = cmd("batch", "caption many videos (folders, globs, list files); resumable")
+    b.add_argument("sources", nargs="+", metavar="SOURCE")
+    _caption_options(b)
+    b.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="run on a Ray cluster (default: $AI_SUBTITLES_RAY_ADDRESS, else a local Ray)",
     )
-    mode.add_argument("--soft", dest="burn", action="store_false", help="captions as tracks")
-    c.add_argument(
-        "--aspect", choices=ASPECTS, help="16:9, 9:16 (Shorts/Reels/TikTok), 1:1 or source"
-    )
-    c.add_argument("--fit", choices=["pad", "crop"], help="fill the frame by padding or cropping")
-    c.add_argument("--style", help="clean | boxed | vertical-bold | karaoke")
+    b.add_argument("--workers", type=int, help="files in flight on this machine (default: auto)")
     cmd("setup", "connect or prepare the backend (model, token)")
     cmd("doctor", "check that everything needed is here")
     return p
@@ -122,11 +139,14 @@ def _context(args: argparse.Namespace, cfg: SkillConfig) -> Context:
     )
 
 
+def _languages(args: argparse.Namespace) -> list[str]:
+    return [x.strip() for x in (args.languages or "").split(",") if x.strip()]
+
+
 def _caption_request(args: argparse.Namespace) -> CaptionRequest:
-    languages = [x.strip() for x in (args.languages or "").split(",") if x.strip()]
     return CaptionRequest(
         path=args.path,
-        languages=languages,
+        languages=_languages(args),
         source_language=getattr(args, "language", None),
         burn=args.burn,
         aspect=args.aspect,
@@ -134,6 +154,32 @@ def _caption_request(args: argparse.Namespace) -> CaptionRequest:
         style=args.style,
         model=getattr(args, "model", None),
     )
+
+
+def _batch_options(args: argparse.Namespace) -> BatchOptions:
+    return BatchOptions(
+        sources=args.sources,
+        languages=_languages(args),
+        source_language=getattr(args, "language", None),
+        burn=args.burn,
+        aspect=args.aspect,
+        fit=args.fit,
+        style=args.style,
+        model=getattr(args, "model", None),
+        ray=args.ray,
+        workers=args.workers,
+    )
+
+
+def _file_line(as_json: bool) -> OnFile:
+    """With --json, one JSON line per file as it finishes (the summary object comes last)."""
+
+    def emit(report: FileReport) -> None:
+        if as_json:
+            payload = report.model_dump(mode="json", exclude={"media"})
+            _print_json({**payload, "media": _media_json(report.media)})
+
+    return emit
 
 
 def _doctor(ctx: Context) -> Result:
@@ -185,6 +231,8 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
         yield backend.export(resume=args.resume, cancel=args.cancel)
     elif args.command == "caption":
         yield backend.caption(_caption_request(args))
+    elif args.command == "batch":
+        yield backend.batch(_batch_options(args), _file_line(getattr(args, "json", False)))
     elif args.command == "setup":
         yield backend.setup()
     elif args.command == "credits":

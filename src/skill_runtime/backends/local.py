@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from ..batch.models import BatchOptions, OnFile
 from ..draft import summarize
 from ..errors import SkillError
 from ..local import job
@@ -56,6 +57,12 @@ class LocalBackend(Backend):
             if session.current is not None:
                 self.save_session(session)
         return self._captioned(session, media, "caption")
+
+    def batch(self, options: BatchOptions, on_file: OnFile | None = None) -> Result:
+        """Every file the sources name, each its own job; see skill_runtime.batch."""
+        from ..batch.run import run_batch
+
+        return run_batch(options, self.ctx, on_file or (lambda _report: None))
 
     def render(self, session: LocalSession, action: str = "export") -> Result:
         """Re-render a session's outputs from its tracks and settings (after edits, or export)."""

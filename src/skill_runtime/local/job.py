@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import atomic
 from ..backends.base import CaptionRequest, Context
-from ..captions import CaptionSettings, Cue
+from ..captions import CaptionSettings, Cue, Word
 from ..errors import SkillError
 from ..results import MediaFile
 from .asr import load_model, transcribe
@@ -214,12 +214,9 @@ def _render_video(
     ]
 
 
-def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> list[MediaFile]:
-    """Recognise speech in `request.path` and produce every output; mutates `session`."""
+def recognise(info: MediaInfo, request: CaptionRequest, ctx: Context) -> tuple[list[Word], str]:
+    """The spoken words of `info`, their starts snapped to the sound, and the spoken language."""
     settings = ctx.config.local
-    info = probe(request.path, settings.media_extensions)
-    session.use(info)
-    session.settings = apply_request(session.settings, request, settings)
     ctx.progress.status("progress/reading_audio", file_name=info.path.name)
     audio = load_audio(info)
     ctx.progress.status("progress/loading_model")
@@ -236,15 +233,22 @@ def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> lis
     )
     if not transcript.words:
         raise SkillError("no_speech", path=str(info.path), duration=info.duration)
-    session.words = snap_onsets(
+    words = snap_onsets(
         transcript.words,
         audio,
         sample_rate=SAMPLE_RATE,
         offset_s=info.audio_offset_s,
         settings=settings.recognition,
     )
-    del audio
-    session.source_language = transcript.language
+    return words, transcript.language
+
+
+def caption_words(session: LocalSession, info: MediaInfo, ctx: Context) -> list[MediaFile]:
+    """Cues from the session's words, translations, then every output file.
+
+    A language no translator reaches is dropped from the outputs and raised
+    afterwards, carrying the files that were made.
+    """
     session.tracks, missing = build_tracks(session, info, ctx)
     if missing:
         made = [lang for lang in session.settings.languages if lang in session.tracks]
@@ -262,3 +266,13 @@ def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> lis
         }
         raise first.with_media(media)
     return media
+
+
+def caption(session: LocalSession, request: CaptionRequest, ctx: Context) -> list[MediaFile]:
+    """Recognise speech in `request.path` and produce every output; mutates `session`."""
+    settings = ctx.config.local
+    info = probe(request.path, settings.media_extensions)
+    session.use(info)
+    session.settings = apply_request(session.settings, request, settings)
+    session.words, session.source_language = recognise(info, request, ctx)
+    return caption_words(session, info, ctx)

@@ -1,0 +1,166 @@
+"""One file's job, run by a worker that keeps the Whisper model for every file it gets.
+
+A worker lets one file recognise while another encodes: a recognition slot and
+encode slots (semaphores) bound each stage, so with two files in flight the
+next file's speech recognition overlaps the previous file's ffmpeg encode (the
+thread waiting on ffmpeg holds no GIL). Outputs are made in a hidden work
+folder and moved under their final names only when the file's set is complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from .. import atomic
+from ..backends.base import CaptionRequest, Context
+from ..captions import Word
+from ..config import SkillConfig
+from ..errors import SkillError
+from ..local import job
+from ..local.probe import probe
+from ..local.session import LocalSession
+from ..messages import redact, render
+from ..results import MediaFile
+from ..store import Store, home
+from .progress import FileProgress, StageSink, Stopped
+
+WORK_DIR = ".ai-subtitles-work"
+
+
+class FileJob(BaseModel):
+    path: Path
+    name: str
+    request: CaptionRequest
+    recognise_key: str
+    render_key: str
+    words: list[Word] | None = None
+    language: str | None = None
+
+
+class FileOutcome(BaseModel):
+    path: Path
+    name: str
+    state: Literal["done", "failed"]
+    recognise_key: str | None = None
+    render_key: str | None = None
+    language: str | None = None
+    words: list[Word] | None = None
+    outputs: list[MediaFile] = []
+    error: str | None = None
+    message: str | None = None
+    exit_status: int = 0
+    seconds: float = 0.0
+
+
+def work_dir(out_dir: Path, name: str) -> Path:
+    return out_dir / WORK_DIR / name
+
+
+def _final_name(produced: Path, stem: str, name: str) -> str:
+    return name + produced.name[len(stem) :] if produced.name.startswith(stem) else produced.name
+
+
+def publish(media: list[MediaFile], stem: str, name: str, out_dir: Path) -> list[MediaFile]:
+    """Move finished files from the work folder to `out_dir`, renamed after the output name."""
+    moved: list[MediaFile] = []
+    for item in media:
+        final = out_dir / _final_name(item.path, stem, name)
+        os.replace(item.path, final)
+        moved.append(item.model_copy(update={"path": final}))
+    return moved
+
+
+class Worker:
+    def __init__(
+        self,
+        config: SkillConfig,
+        out_dir: Path,
+        *,
+        model: str | None,
+        language: str | None,
+        sink: StageSink,
+        recognisers: int = 1,
+        encoders: int = 1,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.config = config
+        self.out_dir = out_dir
+        self.model = model
+        self.language = language
+        self.sink = sink
+        self.stop = stop
+        self._recognise = threading.Semaphore(recognisers)
+        self._encode = threading.Semaphore(encoders)
+
+    def _context(self, name: str, folder: Path) -> Context:
+        return Context(
+            config=self.config,
+            store=Store(),
+            out_dir=folder,
+            progress=FileProgress(name, self.sink, self.stop),
+            version="batch",
+            platform="batch",
+            language=self.language,
+            model=self.model,
+        )
+
+    def run(self, item: FileJob) -> FileOutcome:
+        """Caption one file; any failure becomes a failed outcome, never an exception."""
+        began = time.monotonic()
+        folder = work_dir(self.out_dir, item.name)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        ctx = self._context(item.name, folder)
+        words, language = item.words, item.language
+        outcome = FileOutcome(path=item.path, name=item.name, state="done")
+        try:
+            info = probe(item.path, self.config.local.media_extensions)
+            session = LocalSession()
+            session.use(info)
+            session.settings = job.apply_request(session.settings, item.request, self.config.local)
+            if words is None or language is None:
+                ctx.progress.status("batch/waiting_recognise")
+                with self._recognise:
+                    words, language = job.recognise(info, item.request, ctx)
+            outcome.recognise_key, outcome.words, outcome.language = (
+                item.recognise_key,
+                words,
+                language,
+            )
+            session.words, session.source_language = words, language
+            ctx.progress.status("batch/waiting_encode")
+            with self._encode:
+                media = job.caption_words(session, info, ctx)
+            outcome.outputs = publish(media, info.path.stem, item.name, self.out_dir)
+            outcome.render_key = item.render_key
+        except SkillError as exc:
+            outcome.outputs = publish(
+                [m for m in exc.media if m.path.exists()], item.path.stem, item.name, self.out_dir
+            )
+            outcome.state, outcome.error = "failed", exc.code
+            outcome.message = render(f"errors/{exc.code}", **exc.context)
+            outcome.exit_status = self.config.exit_status(exc.code)
+        except Stopped:
+            outcome.state, outcome.error = "failed", "interrupted"
+            outcome.message = render("errors/interrupted")
+            outcome.exit_status = self.config.exit_status("interrupted")
+        except Exception:  # one file's bug must not stop the others; the trace goes to a log
+            log = home() / "last-error.txt"
+            with contextlib.suppress(OSError):
+                atomic.write_text(log, redact(traceback.format_exc()), mode=0o600)
+            outcome.state, outcome.error = "failed", "internal"
+            outcome.message = render("errors/internal", log=str(log))
+            outcome.exit_status = 1
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        outcome.seconds = time.monotonic() - began
+        return outcome
