@@ -6,6 +6,7 @@ the session, turns outcomes into Results and answers the other actions.
 
 from __future__ import annotations
 
+from importlib import metadata
 from pathlib import Path
 from typing import ClassVar
 
@@ -13,6 +14,7 @@ from ..batch.models import BatchOptions, OnFile
 from ..draft import summarize
 from ..errors import SkillError
 from ..local import job
+from ..local.accel import detect
 from ..local.asr.models import requested, resolve_model
 from ..local.chat import respond
 from ..local.probe import probe
@@ -177,6 +179,7 @@ class LocalBackend(Backend):
                 else render("local/doctor_no_font", packages=settings.fonts.packages),
             )
         )
+        checks += _scale_checks()
         choice = requested(settings.model, self.ctx.model)
         try:
             where = resolve_model(settings.model, self.ctx.model)
@@ -199,3 +202,23 @@ class LocalBackend(Backend):
                 )
             )
         return checks
+
+
+def _scale_checks() -> list[Check]:
+    """The GPU (chosen automatically when it works) and Ray for `batch --ray`: both optional."""
+    acc = detect()
+    try:
+        ray_detail = render("local/doctor_ray", version=metadata.version("ray"))
+    except metadata.PackageNotFoundError:
+        ray_detail = render("local/doctor_ray", version=None)
+    return [
+        Check(
+            name="GPU",
+            ok=True,
+            required=False,
+            detail=render(
+                "local/doctor_gpu", cuda=acc.cuda_devices, nvenc=acc.nvenc, encoder=acc.encoder
+            ),
+        ),
+        Check(name="Ray (batch --ray)", ok=True, required=False, detail=ray_detail),
+    ]

@@ -27,7 +27,7 @@ from .manifest import Entry, Manifest, options_key
 from .models import BatchOptions, FileReport, OnFile
 from .progress import Board
 from .sources import expand, output_names
-from .worker import FileJob, FileOutcome, Worker
+from .worker import WORK_DIR, FileJob, FileOutcome, Worker
 
 
 def _request(options: BatchOptions, path: Path) -> CaptionRequest:
@@ -194,6 +194,8 @@ def run_batch(options: BatchOptions, ctx: Context, on_file: OnFile) -> Result:
                 _execute(driver_jobs, options, ctx, where, driver, board, stop)
         finally:
             board.close()
+            with contextlib.suppress(OSError):
+                (out_dir / WORK_DIR).rmdir()
         return _summary(driver.reports, manifest.path, where)
 
 

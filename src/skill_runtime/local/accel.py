@@ -22,13 +22,6 @@ class Acceleration:
     nvenc: bool
 
     @property
-    def whisper_device(self) -> str:
-        return "cuda" if self.cuda_devices else "cpu"
-
-    def compute_type(self, cpu_type: str) -> str:
-        return "float16" if self.cuda_devices else cpu_type
-
-    @property
     def encoder(self) -> str:
         return NVENC if self.nvenc else "libx264"
 
