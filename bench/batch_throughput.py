@@ -1,8 +1,9 @@
 """Many files: one-by-one `caption` calls vs `batch` (local threads) vs `batch --ray` (local Ray).
 
-Usage: python bench/batch_throughput.py [WORKDIR] [--clips N]
+Usage: python bench/batch_throughput.py [WORKDIR] [--clips N] [--seconds S]
 
-Prints, from one run over N (default 8) one-minute espeak clips with default
+Prints, from one run over N (default 8) espeak clips of about S seconds
+(default 60) with default
 options (burned in, 1080p): files per hour and peak memory (RSS summed over the
 whole process tree, sampled every 0.2 s) for each way; then a batch killed
 (SIGKILL) half-way and run again: what survived, and how long the rest took;
@@ -40,12 +41,12 @@ SENTENCES = [
     "Second, the position, which must stay clear of the buttons the app draws on top.",
     "Third, the timing, which should follow the speech without flickering on and off.",
 ]
-WORDS_PER_MINUTE = 150  # espeak-ng at its default speed, pauses included
+WORDS_PER_SECOND = 2.9  # espeak-ng at its default speed, pauses included
 
 
-def clip_text(n: int) -> str:
+def clip_text(n: int, seconds: float) -> str:
     text, k = [], 0
-    while sum(len(s.split()) for s in text) < WORDS_PER_MINUTE:
+    while sum(len(s.split()) for s in text) < WORDS_PER_SECOND * seconds:
         text.append(SENTENCES[k % len(SENTENCES)].format(n=n))
         k += 1
     return " ".join(text)
@@ -170,13 +171,19 @@ def stage_split(clip: Path, work: Path) -> None:
     )
 
 
+def _option(args: list[str], name: str, default: int) -> int:
+    if name not in args:
+        return default
+    k = args.index(name)
+    value = int(args[k + 1])
+    del args[k : k + 2]
+    return value
+
+
 def main() -> int:
     args = sys.argv[1:]
-    n = 8
-    if "--clips" in args:
-        k = args.index("--clips")
-        n = int(args[k + 1])
-        del args[k : k + 2]
+    n = _option(args, "--clips", 8)
+    seconds = _option(args, "--seconds", 60)
     work = Path(args[0]) if args else Path(tempfile.mkdtemp(prefix="batch-bench-"))
     os.environ.setdefault("AI_SUBTITLES_HOME", str(work / "home"))
     os.environ.pop("AI_SUBTITLES_RAY_ADDRESS", None)
@@ -185,7 +192,7 @@ def main() -> int:
     for k in range(n):
         path = clips / f"episode {k + 1:02d}.mp4"
         if not path.exists():
-            make_clip(path, clip_text(k + 1), tail_s=1.0)
+            make_clip(path, clip_text(k + 1, seconds), tail_s=1.0)
     total = sum(probe(p, config().local.media_extensions).duration for p in clips.iterdir())
     print(f"{n} clips, {total / 60:.1f} min of video, {os.cpu_count()} cores (shared machine)")
     subprocess.run(cli("setup"), check=True, capture_output=True)

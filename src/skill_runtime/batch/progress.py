@@ -127,7 +127,9 @@ class Board:
             return
         self._last_draw = now
         lines = [self._overall()]
-        lines += [render("batch/file", file=n, stage=text) for n, (_, text) in self._stages.items()]
+        lines += [
+            "  " + render("batch/file", file=n, stage=t) for n, (_, t) in self._stages.items()
+        ]
         up = f"\x1b[{self._drawn_lines}F" if self._drawn_lines else ""
         self.stream.write(up + "".join(f"\x1b[2K{line}\n" for line in lines) + "\x1b[J")
         self.stream.flush()
