@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config import SkillConfig
 from ..errors import SkillError
+from ..messages import render
 from .progress import Board, StageRecorder
 from .worker import FileJob, FileOutcome, Worker
 
@@ -145,8 +146,6 @@ def _outcome(ray: Any, ref: Any, item: FileJob, config: SkillConfig) -> FileOutc
         outcome: FileOutcome = ray.get(ref)
         return outcome
     except ray.exceptions.RayError as exc:
-        from ..messages import render
-
         return FileOutcome(
             path=item.path,
             name=item.name,

@@ -9,6 +9,7 @@ render key re-renders from the recognised words kept in the manifest.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -56,14 +57,37 @@ def _keys(
     return recognise, render
 
 
-def _finished(entry: Entry | None, recognise: str, render: str) -> bool:
+def _finished(entry: Entry, recognise: str, render: str) -> bool:
     return (
-        entry is not None
-        and entry.state == "done"
+        entry.state == "done"
         and entry.recognise_key == recognise
         and entry.render_key == render
         and bool(entry.outputs)
         and all(m.path.is_file() for m in entry.outputs)
+    )
+
+
+def _job_or_skip(
+    path: Path,
+    name: str,
+    entry: Entry | None,
+    options: BatchOptions,
+    ctx: Context,
+    stat: os.stat_result,
+) -> FileJob | FileReport:
+    """The job left to do for `path`, with recognised words reused when still valid."""
+    recognise, render = _keys(path, options, ctx, stat.st_size, stat.st_mtime_ns)
+    if entry is not None and _finished(entry, recognise, render):
+        return FileReport(file=path, name=name, state="skipped", media=entry.outputs)
+    reuse = entry is not None and entry.recognise_key == recognise and entry.words is not None
+    return FileJob(
+        path=path,
+        name=name,
+        request=_request(options, path),
+        recognise_key=recognise,
+        render_key=render,
+        words=entry.words if reuse and entry else None,
+        language=entry.language if reuse and entry else None,
     )
 
 
@@ -87,10 +111,12 @@ class _Driver:
         board: Board,
         out_dir: Path,
         on_file: OnFile,
+        jobs: list[FileJob],
+        previous: dict[Path, Entry],
     ) -> None:
         self.manifest, self.board, self.out_dir, self.on_file = manifest, board, out_dir, on_file
-        self.jobs: dict[Path, FileJob] = {}
-        self.previous: dict[Path, Entry] = {}
+        self.jobs = {j.path: j for j in jobs}
+        self.previous = previous
         self.reports: list[FileReport] = []
 
     def report(self, report: FileReport) -> None:
@@ -156,36 +182,19 @@ def run_batch(options: BatchOptions, ctx: Context, on_file: OnFile) -> Result:
     where = ray_executor.address(options.ray)
     with Manifest(out_dir) as manifest:
         names = output_names(paths, manifest.names())
+        entries = manifest.entries()
         driver_jobs: list[FileJob] = []
         skipped: list[FileReport] = []
-        entries = manifest.entries()
         for path in paths:
             stat = path.stat()
             manifest.add(path, names[path], stat.st_size, stat.st_mtime_ns)
-            recognise, render = _keys(path, options, ctx, stat.st_size, stat.st_mtime_ns)
-            entry = entries.get(path)
-            if _finished(entry, recognise, render):
-                assert entry is not None
-                skipped.append(
-                    FileReport(file=path, name=names[path], state="skipped", media=entry.outputs)
-                )
-                continue
-            cached = entry is not None and entry.recognise_key == recognise and entry.words
-            driver_jobs.append(
-                FileJob(
-                    path=path,
-                    name=names[path],
-                    request=_request(options, path),
-                    recognise_key=recognise,
-                    render_key=render,
-                    words=entry.words if cached and entry else None,
-                    language=entry.language if cached and entry else None,
-                )
-            )
+            todo = _job_or_skip(path, names[path], entries.get(path), options, ctx, stat)
+            if isinstance(todo, FileJob):
+                driver_jobs.append(todo)
+            else:
+                skipped.append(todo)
         board = Board(len(paths), skipped=len(skipped), quiet=ctx.progress.quiet)
-        driver = _Driver(manifest, board, out_dir, on_file)
-        driver.previous = entries
-        driver.jobs = {j.path: j for j in driver_jobs}
+        driver = _Driver(manifest, board, out_dir, on_file, driver_jobs, entries)
         for report in skipped:
             driver.report(report)
         stop = threading.Event()

@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .. import atomic
 from ..backends.base import CaptionRequest, Context
@@ -54,7 +54,7 @@ class FileOutcome(BaseModel):
     render_key: str | None = None
     language: str | None = None
     words: list[Word] | None = None
-    outputs: list[MediaFile] = []
+    outputs: list[MediaFile] = Field(default_factory=list)
     error: str | None = None
     message: str | None = None
     exit_status: int = 0
