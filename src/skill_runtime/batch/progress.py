@@ -100,6 +100,16 @@ class Board:
         self._drawn_lines = 0
         self._last_draw = 0.0
         self._started = time.monotonic()
+        self._closed = threading.Event()
+        if self.tty and not quiet:
+            threading.Thread(target=self._tick, daemon=True).start()
+
+    def _tick(self) -> None:
+        """Redraw each second, so the clock moves and a throttled last stage still shows."""
+        while not self._closed.wait(1.0):
+            with self._lock:
+                if not self._closed.is_set():
+                    self._draw(force=True)
 
     def _eta(self) -> str | None:
         ran = self.finished - self.skipped
@@ -173,5 +183,6 @@ class Board:
 
     def close(self) -> None:
         with self._lock:
+            self._closed.set()
             if self.tty and not self.quiet:
                 self._clear()

@@ -221,6 +221,7 @@ def recognise(info: MediaInfo, request: CaptionRequest, ctx: Context) -> tuple[l
     audio = load_audio(info)
     ctx.progress.status("progress/loading_model")
     model = load_model(settings.model, request.model or ctx.model)
+    ctx.progress.status("progress/transcribing_start")
     transcript = transcribe(
         model,
         audio,
