@@ -57,6 +57,12 @@ def _globals() -> argparse.ArgumentParser:
     return g
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return int(text)
+
+
 def _caption_options(c: argparse.ArgumentParser) -> None:
     """The options `caption` and `batch` share."""
     c.add_argument("--languages", help="caption languages, comma-separated, e.g. en,es")
@@ -120,7 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="run on a Ray cluster (default: $AI_SUBTITLES_RAY_ADDRESS, else a local Ray)",
     )
-    b.add_argument("--workers", type=int, help="files in flight on this machine (default: auto)")
+    b.add_argument(
+        "--workers", type=_positive, help="files in flight on this machine (default: auto)"
+    )
     cmd("setup", "connect or prepare the backend (model, token)")
     cmd("doctor", "check that everything needed is here")
     return p

@@ -95,8 +95,6 @@ def _check_ready(options: BatchOptions, ctx: Context) -> None:
     """Fail before any work on what would fail every file: style, model, ffmpeg."""
     if options.style is not None:
         job.style_preset(ctx.config.local, options.style)
-    if options.workers is not None and options.workers < 1:
-        raise SkillError("usage", problem="--workers must be 1 or more", usage="")
     if ray_executor.address(options.ray) is None:
         resolve_model(ctx.config.local.model, options.model or ctx.model)
         locate()
