@@ -31,6 +31,7 @@ class Intent(Strict):
 class Suppress(Strict):
     when: list[Action]
     drop: Action
+    why: str = "a question never starts it"
 
 
 class GuiPhrase(Strict):
