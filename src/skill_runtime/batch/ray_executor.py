@@ -128,7 +128,7 @@ def run_ray(
             for ref in ready:
                 actor, item = running.pop(ref)
                 load[actor] -= 1
-                on_done(_outcome(ray, ref, item, config))
+                on_done(_outcome(ray, ref, item))
             for actor in actors:
                 for name, (template, text) in _stages(ray, actor).items():
                     board.stage(name, template, text)
@@ -141,7 +141,7 @@ def run_ray(
             ray.kill(actor)
 
 
-def _outcome(ray: Any, ref: Any, item: FileJob, config: SkillConfig) -> FileOutcome:
+def _outcome(ray: Any, ref: Any, item: FileJob) -> FileOutcome:
     try:
         outcome: FileOutcome = ray.get(ref)
         return outcome
@@ -152,7 +152,6 @@ def _outcome(ray: Any, ref: Any, item: FileJob, config: SkillConfig) -> FileOutc
             state="failed",
             error="ray_worker_lost",
             message=render("errors/ray_worker_lost", detail=type(exc).__name__),
-            exit_status=config.exit_status("ray_worker_lost"),
         )
 
 

@@ -57,7 +57,6 @@ class FileOutcome(BaseModel):
     outputs: list[MediaFile] = Field(default_factory=list)
     error: str | None = None
     message: str | None = None
-    exit_status: int = 0
     seconds: float = 0.0
 
 
@@ -143,23 +142,20 @@ class Worker:
             outcome.outputs = publish(media, info.path.stem, item.name, self.out_dir)
             outcome.render_key = item.render_key
         except SkillError as exc:
-            outcome.outputs = publish(
-                [m for m in exc.media if m.path.exists()], item.path.stem, item.name, self.out_dir
-            )
             outcome.state, outcome.error = "failed", exc.code
             outcome.message = render(f"errors/{exc.code}", **exc.context)
-            outcome.exit_status = self.config.exit_status(exc.code)
+            finished = [m for m in exc.media if m.path.exists()]
+            with contextlib.suppress(OSError):  # the failure is the news; its files are a bonus
+                outcome.outputs = publish(finished, item.path.stem, item.name, self.out_dir)
         except Stopped:
             outcome.state, outcome.error = "failed", "interrupted"
             outcome.message = render("errors/interrupted")
-            outcome.exit_status = self.config.exit_status("interrupted")
         except Exception:  # one file's bug must not stop the others; the trace goes to a log
             log = home() / "last-error.txt"
             with contextlib.suppress(OSError):
                 atomic.write_text(log, redact(traceback.format_exc()), mode=0o600)
             outcome.state, outcome.error = "failed", "internal"
             outcome.message = render("errors/internal", log=str(log))
-            outcome.exit_status = 1
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         outcome.seconds = time.monotonic() - began
