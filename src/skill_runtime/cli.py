@@ -186,6 +186,7 @@ def _file_line(as_json: bool) -> OnFile:
         if as_json:
             payload = report.model_dump(mode="json", exclude={"media"})
             _print_json({**payload, "media": _media_json(report.media)})
+            sys.stdout.flush()  # a reader sees each file as it finishes, even through a pipe
 
     return emit
 

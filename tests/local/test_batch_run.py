@@ -23,13 +23,18 @@ pytestmark = pytest.mark.slow
 BROKEN = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40
 
 
+def _env() -> dict[str, str]:
+    """The environment without PYTHONUNBUFFERED, so streaming must not rely on it."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
 def batch(*args: str, timeout: float = 300) -> tuple[int, list[dict[str, Any]], str]:
     """Run the CLI with --json: exit status, the JSON lines, stderr."""
     done = subprocess.run(
         [sys.executable, "-m", "skill_runtime", "--json", "batch", *args],
         capture_output=True,
         text=True,
-        env=os.environ.copy(),
+        env=_env(),
         timeout=timeout,
     )
     return done.returncode, [json.loads(x) for x in done.stdout.splitlines()], done.stderr
@@ -123,7 +128,7 @@ def test_a_killed_batch_keeps_finished_files_and_leaves_no_partial_under_a_final
     library: Path, tmp_path: Path
 ) -> None:
     folder = tmp_path / "in"
-    for copy in "ab":
+    for copy in "abc":  # the third starts only when the first is done: still running at the kill
         shutil.copytree(library / "season 1", folder / copy)
     out = tmp_path / "out"
     command = ["--json", "batch", str(folder), "--out", str(out), "--soft"]
@@ -132,13 +137,13 @@ def test_a_killed_batch_keeps_finished_files_and_leaves_no_partial_under_a_final
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-        env=os.environ.copy(),
+        env=_env(),
         start_new_session=True,
     )
     assert proc.stdout is not None
     first = json.loads(proc.stdout.readline())
     os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    assert proc.wait() == -signal.SIGKILL  # killed mid-batch, not already finished
     rows = _manifest_rows(out)
     assert rows[first["name"]][0] == "done"
     for state, outputs in rows.values():
