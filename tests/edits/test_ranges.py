@@ -7,6 +7,7 @@ import pytest
 from skill_runtime.captions import CaptionSettings, Cue
 from skill_runtime.config import config
 from skill_runtime.errors import SkillError
+from skill_runtime.local.cues.shift import shifted
 from skill_runtime.local.edits.apply import Outcome, apply_edits
 from skill_runtime.local.edits.interpret import interpret
 from skill_runtime.local.edits.models import Color, Edit, FontSize, MaxChars, Shift
@@ -67,8 +68,12 @@ def test_out_of_range_edit_is_refused_and_nothing_changes(case: str) -> None:
 
 @pytest.mark.parametrize("seconds", [-0.5, 1.0, 0.25])
 def test_shifts_inside_the_video_are_applied(seconds: float) -> None:
+    """The job's shift moves the written times; the tracks keep the recognised ones."""
     outcome = _apply([Shift(seconds=seconds)], CaptionSettings(languages=["en"]), _tracks())
-    assert outcome.tracks["en"][0].start == pytest.approx(0.5 + seconds)
+    assert outcome.settings.shift_s == pytest.approx(seconds)
+    assert shifted(outcome.tracks["en"], outcome.settings.shift_s)[0].start == pytest.approx(
+        0.5 + seconds
+    )
 
 
 def test_bigger_stops_at_the_largest_readable_size() -> None:

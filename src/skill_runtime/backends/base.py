@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
+from ..batch.models import BatchOptions, OnFile
 from ..captions import Aspect
 from ..config import SkillConfig
 from ..errors import SkillError
@@ -92,6 +93,9 @@ class Backend:
 
     def caption(self, request: CaptionRequest) -> Result:
         raise self._unavailable("caption")
+
+    def batch(self, options: BatchOptions, on_file: OnFile | None = None) -> Result:
+        raise self._unavailable("batch")
 
     def doctor(self) -> list[Check]:
         return []

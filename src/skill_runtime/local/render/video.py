@@ -12,6 +12,7 @@ import numpy as np
 from ... import atomic
 from ...errors import SkillError
 from ...progress import Progress
+from ..accel import encoder_args
 from ..probe import MediaInfo
 from ..settings import Shape, VideoSettings
 from .ffmpeg import escape_filter_value, file_arg, run
@@ -56,19 +57,6 @@ def _keep_picture_length(info: MediaInfo) -> list[str]:
     return []
 
 
-def _encode_args(video: VideoSettings) -> list[str]:
-    return [
-        "-c:v",
-        "libx264",
-        "-preset",
-        video.preset,
-        "-crf",
-        str(video.crf),
-        "-pix_fmt",
-        "yuv420p",
-    ]
-
-
 def burn(
     info: MediaInfo,
     *,
@@ -89,7 +77,7 @@ def burn(
     chain = scale_filter(shape, fit)
     if ass_file is not None:
         chain += "," + _ass_filter(ass_file, fonts)
-    picture = ["-vf", chain + ",format=yuv420p", *_encode_args(video)]
+    picture = ["-vf", chain + ",format=yuv420p", *encoder_args(video)]
     return _write_mp4(info, picture, False, tracks, out, video, progress, "progress/encoding")
 
 
