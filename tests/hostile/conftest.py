@@ -145,8 +145,8 @@ def captioned_home(tmp_path: Path, model_home: tuple[Path, Run]) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     (home / "models").symlink_to(model_home[0] / "models", target_is_directory=True)
-    session = model_home[0] / "local_session.json"
-    (home / "local_session.json").write_bytes(session.read_bytes())
+    session = model_home[0] / "local_jobs.json"
+    (home / "local_jobs.json").write_bytes(session.read_bytes())
     return home
 
 

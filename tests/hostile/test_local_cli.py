@@ -167,9 +167,9 @@ def test_control_characters_in_a_name_never_split_a_media_line(
 ) -> None:
     odd = tmp_path / "new\nline %d\t.mp4"
     shutil.copy(talk, odd)
-    session = json.loads((captioned_home / "local_session.json").read_text())
-    session["media"][-1]["path"] = str(odd)
-    (captioned_home / "local_session.json").write_text(json.dumps(session))
+    session = json.loads((captioned_home / "local_jobs.json").read_text())
+    session["jobs"][session["current_key"]]["media"]["path"] = str(odd)
+    (captioned_home / "local_jobs.json").write_text(json.dumps(session))
     run = _export(captioned_home, tmp_path / "out")
     held(run, 0)
     assert run.media and all("\n" not in str(p) and "\t" not in str(p) for p in run.media)
@@ -200,16 +200,16 @@ DAMAGE: dict[str, bytes] = {
     "invalid UTF-8": b'{"media": "\xff\xfe"}',
     "deep nesting": b"[" * 100_000 + b"]" * 100_000,
     "not JSON": b"{this is not json",
-    "wrong shape": b'{"media": 42}',
+    "wrong shape": b'{"jobs": 42}',
 }
 
 
 @pytest.mark.parametrize("kind", sorted(DAMAGE))
 def test_damaged_session_is_set_aside_and_the_command_goes_on(kind: str, fresh_home: Path) -> None:
-    (fresh_home / "local_session.json").write_bytes(DAMAGE[kind])
+    (fresh_home / "local_jobs.json").write_bytes(DAMAGE[kind])
     run = cli("state", home=fresh_home)
     held(run, 0)
-    kept = list(fresh_home.glob("local_session.damaged-*.json"))
+    kept = list(fresh_home.glob("local_jobs.damaged-*.json"))
     assert len(kept) == 1 and kept[0].read_bytes() == DAMAGE[kind]
     assert str(kept[0]) in run.stderr
 
@@ -238,9 +238,9 @@ def test_a_signal_mid_encode_stops_ffmpeg_and_keeps_the_previous_set(
     held(_export(captioned_home, out), 0)
     before = _digest(out)
     # A full-HD frame makes the next encode long enough to be interrupted.
-    state = captioned_home / "local_session.json"
+    state = captioned_home / "local_jobs.json"
     session = json.loads(state.read_text())
-    session["settings"] |= {"aspect": "16:9", "height": 1080}
+    session["jobs"][session["current_key"]]["settings"] |= {"aspect": "16:9", "height": 1080}
     state.write_text(json.dumps(session))
     env = {**os.environ, "PYTHONPATH": str(SRC), "AI_SUBTITLES_HOME": str(captioned_home)}
     proc = subprocess.Popen(
