@@ -16,7 +16,7 @@ from skill_runtime.local import job
 from skill_runtime.local.audio import SAMPLE_RATE, load_audio
 from skill_runtime.local.probe import probe
 from skill_runtime.local.render.ffmpeg import locate
-from skill_runtime.local.session import LocalSession
+from skill_runtime.local.session import CaptionJob
 
 from .conftest import make_ctx
 
@@ -53,11 +53,13 @@ def test_sound_and_picture_of_different_lengths_are_accepted(
     info = probe(clip, EXTS)
     samples = load_audio(info)
     assert len(samples) / SAMPLE_RATE == pytest.approx(sound_s, abs=0.1)
-    session = LocalSession(settings=CaptionSettings(languages=["en"]))
-    session.use(info)
-    session.source_language = "en"
-    session.tracks = {"en": [Cue(start=0.5, end=min(sound_s, picture_s) - 0.5, lines=["Hi"])]}
-    media = job.render_outputs(session, make_ctx(home, tmp_path / "out"))
+    work = CaptionJob(
+        media=info,
+        settings=CaptionSettings(languages=["en"]),
+        source_language="en",
+        tracks={"en": [Cue(start=0.5, end=min(sound_s, picture_s) - 0.5, lines=["Hi"])]},
+    )
+    media = job.render_outputs(work, make_ctx(home, tmp_path / "out"))
     (video,) = [m.path for m in media if m.kind == "video"]
     assert _stream_seconds(video, "video") == pytest.approx(picture_s, abs=0.15)
     assert _stream_seconds(video, "audio") == pytest.approx(min(sound_s, picture_s), abs=0.15)

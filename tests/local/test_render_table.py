@@ -15,7 +15,7 @@ from skill_runtime.config import config
 from skill_runtime.local import job
 from skill_runtime.local.probe import probe
 from skill_runtime.local.render.ffmpeg import locate
-from skill_runtime.local.session import LocalSession
+from skill_runtime.local.session import CaptionJob
 
 from .conftest import frame_at, make_ctx
 
@@ -41,11 +41,13 @@ def grey_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _burn(clip: Path, tmp_path: Path, home: Path, **settings: Any) -> Path:
-    session = LocalSession(settings=CaptionSettings(languages=["en"], **settings))
-    session.use(probe(clip, config().local.media_extensions))
-    session.source_language = "en"
-    session.tracks = {"en": [CUE]}
-    media = job.render_outputs(session, make_ctx(home, tmp_path / "out"))
+    work = CaptionJob(
+        media=probe(clip, config().local.media_extensions),
+        settings=CaptionSettings(languages=["en"], **settings),
+        source_language="en",
+        tracks={"en": [CUE]},
+    )
+    media = job.render_outputs(work, make_ctx(home, tmp_path / "out"))
     (video,) = [m.path for m in media if m.kind == "video"]
     return video
 

@@ -6,7 +6,7 @@ import pytest
 
 from skill_runtime.captions import CaptionSettings, Cue
 from skill_runtime.local.job import burn_languages
-from skill_runtime.local.session import LocalSession
+from skill_runtime.local.session import CaptionJob
 
 CUE = [Cue(start=0.0, end=1.0, lines=["x"])]
 
@@ -26,9 +26,10 @@ CUE = [Cue(start=0.0, end=1.0, lines=["x"])]
 def test_burned_languages(
     spoken: str, asked: list[str], chosen: list[str], made: list[str], burned: list[str]
 ) -> None:
-    session = LocalSession(
+    # The choice reads only settings, tracks and the spoken language: no media needed.
+    job = CaptionJob.model_construct(
         settings=CaptionSettings(languages=asked, burn_languages=chosen),
         source_language=spoken,
         tracks={lang: CUE for lang in made},
     )
-    assert burn_languages(session) == burned
+    assert burn_languages(job) == burned
