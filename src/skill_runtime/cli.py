@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 
 from . import atomic, handlers
 from .backends import Backend, CaptionRequest, Check, Context, get_backend
+from .batch.models import BatchOptions, FileReport, OnFile
 from .config import SkillConfig, config
 from .errors import SkillError
 from .language_tags import canonical, canonical_list
@@ -60,6 +61,34 @@ def _globals() -> argparse.ArgumentParser:
         "--overwrite", action="store_true", default=s, help="replace files not written by this tool"
     )
     return g
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return int(text)
+
+
+def _caption_options(c: argparse.ArgumentParser) -> None:
+    """The options `caption` and `batch` share."""
+    c.add_argument("--languages", help="caption languages, comma-separated, e.g. en,es")
+    c.add_argument(
+        "--burn-languages", help="which languages to burn in, at most two (default: the first two)"
+    )
+    mode = c.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--burn", dest="burn", action="store_true", default=None, help="burn captions in"
+    )
+    mode.add_argument("--soft", dest="burn", action="store_false", help="captions as tracks")
+    c.add_argument(
+        "--aspect", choices=ASPECTS, help="16:9, 9:16 (Shorts/Reels/TikTok), 1:1 or source"
+    )
+    c.add_argument("--fit", choices=["pad", "crop"], help="fill the frame by padding or cropping")
+    c.add_argument(
+        "--style",
+        help="clean | boxed | vertical-bold | karaoke | pop | pop-word | highlight | keywords",
+    )
+    c.add_argument("--platform", help="keep clear of an app's buttons: tiktok | reels | shorts")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,24 +137,20 @@ def build_parser() -> argparse.ArgumentParser:
     cmd("preview", "contact sheet: four captioned moments in one PNG, no video encoded")
     c = cmd("caption", "caption a video file end to end")
     c.add_argument("path", type=Path)
-    c.add_argument("--languages", help="caption languages, comma-separated, e.g. en,es")
-    c.add_argument(
-        "--burn-languages", help="which languages to burn in, at most two (default: the first two)"
+    _caption_options(c)
+    b = cmd("batch", "caption many videos (folders, globs, list files); resumable")
+    b.add_argument("sources", nargs="+", metavar="SOURCE")
+    _caption_options(b)
+    b.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="run on a Ray cluster (default: $AI_SUBTITLES_RAY_ADDRESS, else a local Ray)",
     )
-    mode = c.add_mutually_exclusive_group()
-    mode.add_argument(
-        "--burn", dest="burn", action="store_true", default=None, help="burn captions in"
+    b.add_argument(
+        "--workers", type=_positive, help="files in flight on this machine (default: auto)"
     )
-    mode.add_argument("--soft", dest="burn", action="store_false", help="captions as tracks")
-    c.add_argument(
-        "--aspect", choices=ASPECTS, help="16:9, 9:16 (Shorts/Reels/TikTok), 1:1 or source"
-    )
-    c.add_argument("--fit", choices=["pad", "crop"], help="fill the frame by padding or cropping")
-    c.add_argument(
-        "--style",
-        help="clean | boxed | vertical-bold | karaoke | pop | pop-word | highlight | keywords",
-    )
-    c.add_argument("--platform", help="keep clear of an app's buttons: tiktok | reels | shorts")
     c.add_argument("--preview", action="store_true", help="stop at a contact sheet PNG, no encode")
     cmd("setup", "connect or prepare the backend (model, token)").add_argument(
         "--translation", metavar="SRC-DST", help="install an offline translation pack, e.g. en-es"
@@ -155,6 +180,19 @@ def _tags(text: str | None, option: str) -> list[str]:
     return canonical_list([x for x in (text or "").split(",") if x.strip()], option=option)
 
 
+def _language_choice(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """`--languages` and `--burn-languages`, checked together (caption and batch share them)."""
+    burned = _tags(args.burn_languages, "--burn-languages")
+    languages = _tags(args.languages, "--languages") or burned
+    if len(burned) > 2 or not set(burned) <= set(languages):
+        raise SkillError(
+            "usage",
+            problem="--burn-languages takes one or two of the --languages",
+            usage="e.g. --languages en,es,fr --burn-languages en,es",
+        )
+    return languages, burned
+
+
 def _said(args: argparse.Namespace) -> str:
     """The caption command as the user gave it, for the job's edit history."""
     words = ["caption", args.path.name]
@@ -167,14 +205,7 @@ def _said(args: argparse.Namespace) -> str:
 
 
 def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
-    burned = _tags(args.burn_languages, "--burn-languages")
-    languages = _tags(args.languages, "--languages") or burned
-    if len(burned) > 2 or not set(burned) <= set(languages):
-        raise SkillError(
-            "usage",
-            problem="--burn-languages takes one or two of the --languages",
-            usage="e.g. --languages en,es,fr --burn-languages en,es",
-        )
+    languages, burned = _language_choice(args)
     return CaptionRequest(
         said=_said(args),
         path=args.path,
@@ -189,6 +220,36 @@ def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
         platform=args.platform,
         preview=args.preview,
     )
+
+
+def _batch_options(args: argparse.Namespace, ctx: Context) -> BatchOptions:
+    languages, burned = _language_choice(args)
+    return BatchOptions(
+        sources=args.sources,
+        languages=languages,
+        burn_languages=burned,
+        source_language=ctx.language,
+        burn=args.burn,
+        aspect=args.aspect,
+        fit=args.fit,
+        style=args.style,
+        platform=args.platform,
+        model=getattr(args, "model", None),
+        ray=args.ray,
+        workers=args.workers,
+    )
+
+
+def _file_line(as_json: bool) -> OnFile:
+    """With --json, one JSON line per file as it finishes (the summary object comes last)."""
+
+    def emit(report: FileReport) -> None:
+        if as_json:
+            payload = report.model_dump(mode="json", exclude={"media"})
+            _print_json({**payload, "media": _media_json(report.media)})
+            sys.stdout.flush()  # a reader sees each file as it finishes, even through a pipe
+
+    return emit
 
 
 def _doctor(ctx: Context, host: Host) -> Result:
@@ -231,6 +292,7 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
         return
     # Checked before the backend (and its heavy imports) loads: a bad value fails at once.
     request = _caption_request(args, ctx) if args.command == "caption" else None
+    batch = _batch_options(args, ctx) if args.command == "batch" else None
     backend: Backend = get_backend(getattr(args, "backend", "local"), ctx)
     if args.command == "say":
         yield from handlers.say(args.text, args.file, backend, cfg)
@@ -250,6 +312,8 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
         if args.preview and backend.name != "local":
             raise SkillError("not_available", backend=backend.name, action="caption --preview")
         yield backend.caption(request)
+    elif batch is not None:
+        yield backend.batch(batch, _file_line(getattr(args, "json", False)))
     elif args.command == "setup" and getattr(args, "translation", None):
         yield backend.setup_translation(args.translation)
     elif args.command == "setup":

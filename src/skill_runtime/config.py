@@ -16,8 +16,8 @@ from .local.translate.settings import TranslationSettings
 from .platform import HostRule
 from .skill_files import skill_root
 
-Action = Literal["upload", "sse", "state", "credits", "export"]
-ACTIONS: tuple[Action, ...] = ("upload", "sse", "state", "credits", "export")
+Action = Literal["upload", "batch", "sse", "state", "credits", "export"]
+ACTIONS: tuple[Action, ...] = ("upload", "batch", "sse", "state", "credits", "export")
 
 
 class Strict(BaseModel):
@@ -32,6 +32,7 @@ class Intent(Strict):
 class Suppress(Strict):
     when: list[Action]
     drop: Action
+    why: str = "a question never starts it"
 
 
 class GuiPhrase(Strict):

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .backends import Backend
+from .batch.models import BatchOptions
 from .config import Action, SkillConfig
 from .errors import SkillError
 from .results import Result
@@ -43,6 +44,10 @@ def run_action(
         if not files and not urls:
             raise SkillError("no_upload")
         return backend.upload(files, urls, captioning_next="sse" in (then or []))
+    if action == "batch":
+        if not files:
+            raise SkillError("batch_no_sources")
+        return backend.batch(BatchOptions(sources=[str(f) for f in files]))
     if action == "state":
         return backend.state()
     if action == "credits":

@@ -35,7 +35,7 @@ def route(text: str, config: SkillConfig, attachments: int = 0) -> Route:
     for rule in config.suppress:
         if all(a in hits for a in rule.when) and rule.drop in hits:
             del hits[rule.drop]
-            dropped.append(rule.drop)
+            dropped.append(f"{rule.drop} dropped: {rule.why}")
     if not hits:
         return Route(action="sse", then=[], rule="no keyword matched: chat")
     if "sse" in hits and len(hits) == 1:
@@ -43,5 +43,5 @@ def route(text: str, config: SkillConfig, attachments: int = 0) -> Route:
     ordered = [a for a in config.order if a in hits]
     reason = "; ".join(f"{a} ({hits[a]})" for a in ordered)
     if dropped:
-        reason += "; " + "; ".join(f"{d} dropped: a question never starts it" for d in dropped)
+        reason += "; " + "; ".join(dropped)
     return Route(action=ordered[0], then=ordered[1:], rule=reason)

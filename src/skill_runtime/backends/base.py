@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
+from ..batch.models import BatchOptions, OnFile
 from ..captions import Aspect
 from ..config import SkillConfig
 from ..errors import SkillError
@@ -101,6 +102,9 @@ class Backend:
 
     def export_sized(self, *, channel: str | None = None, max_bytes: int | None = None) -> Result:
         raise self._unavailable("export --max-size")
+
+    def batch(self, options: BatchOptions, on_file: OnFile | None = None) -> Result:
+        raise self._unavailable("batch")
 
     def doctor(self) -> list[Check]:
         return []

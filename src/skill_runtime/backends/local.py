@@ -8,12 +8,15 @@ answers the other actions.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar
 
+from ..batch.models import BatchOptions, OnFile
 from ..draft import summarize
 from ..errors import SkillError
 from ..local import job as pipeline
+from ..local.accel import detect
 from ..local.asr.models import requested, resolve_model
 from ..local.chat import respond
 from ..local.deliver import render_sized, size_target
@@ -177,6 +180,12 @@ class LocalBackend(Backend):
             }
         )
 
+    def batch(self, options: BatchOptions, on_file: OnFile | None = None) -> Result:
+        """Every file the sources name, each its own job; see skill_runtime.batch."""
+        from ..batch.run import run_batch
+
+        return run_batch(options, self.ctx, on_file or (lambda _report: None))
+
     def render(self, job: CaptionJob, action: str = "export") -> Result:
         """Render a job's outputs from its tracks and settings (after edits, or export)."""
         media = pipeline.render_outputs(job, self.ctx)
@@ -338,6 +347,7 @@ class LocalBackend(Backend):
                 else render("local/doctor_no_font", packages=settings.fonts.packages),
             )
         )
+        checks += _scale_checks()
         choice = requested(settings.model, self.ctx.model)
         try:
             where = resolve_model(settings.model, self.ctx.model)
@@ -361,3 +371,23 @@ class LocalBackend(Backend):
             )
         checks.append(translation_check())
         return checks
+
+
+def _scale_checks() -> list[Check]:
+    """The GPU (chosen automatically when it works) and Ray for `batch --ray`: both optional."""
+    acc = detect()
+    try:
+        ray_detail = render("local/doctor_ray", version=metadata.version("ray"))
+    except metadata.PackageNotFoundError:
+        ray_detail = render("local/doctor_ray", version=None)
+    return [
+        Check(
+            name="GPU",
+            ok=True,
+            required=False,
+            detail=render(
+                "local/doctor_gpu", cuda=acc.cuda_devices, nvenc=acc.nvenc, encoder=acc.encoder
+            ),
+        ),
+        Check(name="Ray (batch --ray)", ok=True, required=False, detail=ray_detail),
+    ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import atomic
 from ..backends.base import CaptionRequest, Context
-from ..captions import CaptionSettings, Cue
+from ..captions import CaptionSettings, Cue, Word
 from ..errors import SkillError
 from ..outputs import Expect, OutputSet, output_set
 from ..results import MediaFile, MediaKind
@@ -265,16 +265,20 @@ def _render_video(
     ]
 
 
-def recognise(job: CaptionJob, request: CaptionRequest, ctx: Context) -> list[SkillError]:
-    """Recognise speech in the job's file and build its tracks; mutates `job`.
+def recognise_words(
+    info: MediaInfo, request: CaptionRequest, ctx: Context
+) -> tuple[list[Word], str]:
+    """The spoken words of `info`, starts snapped to the sound, turns marked, and the language.
 
-    Returns the languages no translator could reach (the others are made).
+    Separate from the tracks so a batch can keep the words and render again
+    from them when only caption options change.
     """
-    settings, info = ctx.config.local, job.media
+    settings = ctx.config.local
     ctx.progress.status("progress/reading_audio", file_name=info.path.name)
     audio = load_audio(info)
     ctx.progress.status("progress/loading_model")
     model = load_model(settings.model, request.model or ctx.model)
+    ctx.progress.status("progress/transcribing_start")
     transcript = transcribe(
         model,
         audio,
@@ -288,24 +292,40 @@ def recognise(job: CaptionJob, request: CaptionRequest, ctx: Context) -> list[Sk
     )
     if not transcript.words:
         raise SkillError("no_speech", path=str(info.path), duration=info.duration)
-    job.words = snap_onsets(
+    words = snap_onsets(
         transcript.words,
         audio,
         sample_rate=SAMPLE_RATE,
         offset_s=info.audio_offset_s,
         settings=settings.recognition,
     )
-    job.words = mark_turns(
-        job.words,
+    words = mark_turns(
+        words,
         audio,
         sample_rate=SAMPLE_RATE,
         offset_s=info.audio_offset_s,
         sentence_end=settings.cues.sentence_end,
         settings=settings.recognition,
     )
-    del audio
-    job.source_language = transcript.language
-    job.tracks, missing = build_tracks(job, info, ctx)
+    return words, transcript.language
+
+
+def recognise(job: CaptionJob, request: CaptionRequest, ctx: Context) -> list[SkillError]:
+    """Recognise speech in the job's file and build its tracks; mutates `job`.
+
+    Returns the languages no translator could reach (the others are made).
+    """
+    job.words, job.source_language = recognise_words(job.media, request, ctx)
+    return make_tracks(job, ctx)
+
+
+def make_tracks(job: CaptionJob, ctx: Context) -> list[SkillError]:
+    """The job's tracks from its recognised words; mutates `job`.
+
+    Languages no translator reaches are dropped from the job's settings and
+    returned (the others are made).
+    """
+    job.tracks, missing = build_tracks(job, job.media, ctx)
     if missing:
         made = [lang for lang in job.settings.languages if lang in job.tracks]
         job.settings.languages = made or list(job.tracks)

@@ -20,6 +20,7 @@ from typing import Any
 
 from ...errors import SkillError
 from ...store import home
+from ..accel import cuda_devices
 from ..settings import ModelSettings
 
 _CHUNK = 1 << 22
@@ -138,8 +139,12 @@ def resolve_model(settings: ModelSettings, choice: str | None) -> str:
 def _load(spec: str, compute_type: str) -> Any:
     from faster_whisper import WhisperModel
 
+    gpu = cuda_devices() > 0
     return WhisperModel(
-        spec, device="auto", compute_type=compute_type, cpu_threads=os.cpu_count() or 0
+        spec,
+        device="cuda" if gpu else "cpu",
+        compute_type="float16" if gpu else compute_type,
+        cpu_threads=os.cpu_count() or 0,
     )
 
 

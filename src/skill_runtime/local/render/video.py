@@ -12,6 +12,7 @@ import numpy as np
 from ... import atomic
 from ...errors import SkillError
 from ...progress import Progress
+from ..accel import encoder_args
 from ..probe import MediaInfo
 from ..settings import Shape, VideoSettings
 from .ffmpeg import escape_filter_value, file_arg, run
@@ -56,25 +57,6 @@ def _keep_picture_length(info: MediaInfo) -> list[str]:
     return []
 
 
-def _encode_args(video: VideoSettings) -> list[str]:
-    """CRF H.264; with `maxrate_kbps` a capped CRF (VBV) whose size is at most
-    cap x (duration + buffer)."""
-    cap = video.maxrate_kbps
-    buffer = round((cap or 0) * video.vbv_buffer_s)
-    vbv = ["-maxrate", f"{cap}k", "-bufsize", f"{buffer}k"] if cap else []
-    return [
-        "-c:v",
-        "libx264",
-        "-preset",
-        video.preset,
-        "-crf",
-        str(video.crf),
-        *vbv,
-        "-pix_fmt",
-        "yuv420p",
-    ]
-
-
 def burn(
     info: MediaInfo,
     *,
@@ -95,7 +77,7 @@ def burn(
     chain = scale_filter(shape, fit)
     if ass_file is not None:
         chain += "," + _ass_filter(ass_file, fonts)
-    picture = ["-vf", chain + ",format=yuv420p", *_encode_args(video)]
+    picture = ["-vf", chain + ",format=yuv420p", *encoder_args(video)]
     return _write_mp4(info, picture, False, tracks, out, video, progress, "progress/encoding")
 
 

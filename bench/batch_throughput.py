@@ -1,0 +1,223 @@
+"""Many files: one-by-one `caption` calls vs `batch` (local threads) vs `batch --ray` (local Ray).
+
+Usage: python bench/batch_throughput.py [WORKDIR] [--clips N] [--seconds S]
+
+Prints, from one run over N (default 8) espeak clips of about S seconds
+(default 60) with default
+options (burned in, 1080p): files per hour and peak memory (RSS summed over the
+whole process tree, sampled every 0.2 s) for each way; then a batch killed
+(SIGKILL) half-way and run again: what survived, and how long the rest took;
+then one clip's recognition and encode times, to show where the bottleneck is.
+Goals on 2 cores: batch >= one-by-one; Ray within 10 % of local batch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from skill_runtime.backends.base import CaptionRequest, Context
+from skill_runtime.config import config
+from skill_runtime.local import job
+from skill_runtime.local.probe import probe
+from skill_runtime.local.sample import make_clip
+from skill_runtime.local.session import CaptionJob
+from skill_runtime.progress import Progress
+from skill_runtime.store import Store
+
+SENTENCES = [
+    "Welcome back to the channel, today we look at clip number {n} of the season.",
+    "Most viewers watch with the sound off, so every line has to be easy to read.",
+    "A caption line holds about forty characters and shows for a few seconds at most.",
+    "If the text moves too fast, people stop reading and scroll away to something else.",
+    "First, the font size, which should be large enough to read on a small phone screen.",
+    "Second, the position, which must stay clear of the buttons the app draws on top.",
+    "Third, the timing, which should follow the speech without flickering on and off.",
+]
+WORDS_PER_SECOND = 2.9  # espeak-ng at its default speed, pauses included
+
+
+def clip_text(n: int, seconds: float) -> str:
+    text, k = [], 0
+    while sum(len(s.split()) for s in text) < WORDS_PER_SECOND * seconds:
+        text.append(SENTENCES[k % len(SENTENCES)].format(n=n))
+        k += 1
+    return " ".join(text)
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of `root` and every descendant, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[int(entry.name)] = int(line.split()[1]) * 1024
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack += children.get(pid, [])
+    return total
+
+
+class PeakSampler:
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak = pid, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, tree_rss(self.pid))
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "skill_runtime", "--quiet", *args]
+
+
+def timed(cmd: list[str]) -> tuple[float, int, str]:
+    began = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    sampler = PeakSampler(proc.pid)
+    out, _ = proc.communicate()
+    peak = sampler.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed with {proc.returncode}:\n{out[-2000:]}")
+    return time.monotonic() - began, peak, out
+
+
+def per_hour(files: int, seconds: float) -> float:
+    return files * 3600 / seconds
+
+
+def killed_half_way(clips: Path, out: Path, n: int) -> None:
+    """SIGKILL the batch once half the files are done, then run it again."""
+    cmd = cli("--json", "batch", str(clips), "--out", str(out))
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True
+    )
+    assert proc.stdout is not None
+    done = 0
+    began = time.monotonic()
+    for line in proc.stdout:
+        if json.loads(line).get("state") == "done":
+            done += 1
+            if done >= n // 2:
+                os.killpg(proc.pid, signal.SIGKILL)
+                break
+    proc.wait()
+    killed_at = time.monotonic() - began
+    finals = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    partial = [p for p in out.rglob("*") if ".part-" in p.name]
+    print(f"killed after {done} files done at {killed_at:.0f} s; {len(finals)} files under final")
+    print(f"  names (partials only in hidden work folder: {len(partial)})")
+    seconds, _, stdout = timed(cli("--json", "batch", str(clips), "--out", str(out)))
+    states = [json.loads(x).get("state") for x in stdout.splitlines()[:-1]]
+    print(
+        f"resume: {seconds:.0f} s to finish; {states.count('skipped')} skipped, "
+        f"{states.count('done')} redone, {states.count('failed')} failed"
+    )
+
+
+def stage_split(clip: Path, work: Path) -> None:
+    """One clip's recognition vs everything after it (cues, files, 1080p encode), in-process."""
+    cfg = config()
+    ctx = Context(
+        config=cfg,
+        store=Store(work / "store"),
+        out_dir=work / "split",
+        progress=Progress(quiet=True),
+        version="bench",
+        platform="bench",
+    )
+    request = CaptionRequest(path=clip)
+    info = probe(clip, cfg.local.media_extensions)
+    work = CaptionJob(media=info)
+    work.settings = job.apply_request(work.settings, request, cfg.local)
+    job.recognise_words(info, request, ctx)  # model load, not counted
+    began = time.monotonic()
+    work.words, work.source_language = job.recognise_words(info, request, ctx)
+    recognise = time.monotonic() - began
+    began = time.monotonic()
+    job.make_tracks(work, ctx)
+    job.render_outputs(work, ctx)
+    render = time.monotonic() - began
+    print(
+        f"one clip ({info.duration:.0f} s): recognition {recognise:.1f} s, "
+        f"cues+files+encode {render:.1f} s"
+    )
+
+
+def _option(args: list[str], name: str, default: int) -> int:
+    if name not in args:
+        return default
+    k = args.index(name)
+    value = int(args[k + 1])
+    del args[k : k + 2]
+    return value
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    n = _option(args, "--clips", 8)
+    seconds = _option(args, "--seconds", 60)
+    work = Path(args[0]) if args else Path(tempfile.mkdtemp(prefix="batch-bench-"))
+    os.environ.setdefault("AI_SUBTITLES_HOME", str(work / "home"))
+    os.environ.pop("AI_SUBTITLES_RAY_ADDRESS", None)
+    clips = work / "clips"
+    clips.mkdir(parents=True, exist_ok=True)
+    for k in range(n):
+        path = clips / f"episode {k + 1:02d}.mp4"
+        if not path.exists():
+            make_clip(path, clip_text(k + 1, seconds), tail_s=1.0)
+    total = sum(probe(p, config().local.media_extensions).duration for p in clips.iterdir())
+    print(f"{n} clips, {total / 60:.1f} min of video, {os.cpu_count()} cores (shared machine)")
+    subprocess.run(cli("setup"), check=True, capture_output=True)
+
+    began, peak = time.monotonic(), 0
+    for clip in sorted(clips.iterdir()):
+        _, p, _ = timed(cli("caption", str(clip), "--out", str(work / "one-by-one")))
+        peak = max(peak, p)
+    one = time.monotonic() - began
+    batch, batch_peak, _ = timed(cli("batch", str(clips), "--out", str(work / "batch")))
+    ray, ray_peak, _ = timed(cli("batch", str(clips), "--out", str(work / "ray"), "--ray"))
+    for name, seconds, mem in (
+        ("one-by-one caption", one, peak),
+        ("batch (local)", batch, batch_peak),
+        ("batch --ray (local Ray)", ray, ray_peak),
+    ):
+        print(
+            f"{name:24s} {seconds:7.1f} s  {per_hour(n, seconds):6.1f} files/h  "
+            f"peak {mem / 2**20:7.0f} MB"
+        )
+    print(f"batch vs one-by-one: {one / batch:.2f}x; Ray vs batch: {batch / ray:.2f}x")
+    killed_half_way(clips, work / "killed", n)
+    stage_split(sorted(clips.iterdir())[0], work)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

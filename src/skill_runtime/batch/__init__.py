@@ -1,0 +1,1 @@
+"""Many videos at once: sources → manifest → executor (threads here, or Ray actors)."""

@@ -1,0 +1,66 @@
+"""The manifest: each file's state, committed the moment it is recorded."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from skill_runtime.batch.manifest import FILE_NAME, Manifest, options_key
+from skill_runtime.captions import Word
+from skill_runtime.results import MediaFile
+
+
+def test_an_outcome_is_on_disk_as_soon_as_it_is_recorded(tmp_path: Path) -> None:
+    source = tmp_path / "ep1.mp4"
+    words = [Word(text="Hello", start=0.5, end=0.9, probability=0.9)]
+    srt = MediaFile(path=tmp_path / "ep1.en.srt", kind="subtitles", language="en", format="srt")
+    manifest = Manifest(tmp_path)
+    manifest.add(source, "ep1", 100, 7)
+    manifest.record(
+        source,
+        state="done",
+        recognise_key="r",
+        render_key="v",
+        language="en",
+        words=words,
+        outputs=[srt],
+        seconds=1.5,
+    )
+    # Another connection (a later run after a kill) sees it without this one closing.
+    row = sqlite3.connect(tmp_path / FILE_NAME).execute("SELECT state FROM files").fetchone()
+    assert row == ("done",)
+    entry = Manifest(tmp_path).get(source)
+    assert entry is not None
+    assert (entry.state, entry.words, entry.outputs, entry.language) == ("done", words, [srt], "en")
+    manifest.close()
+
+
+def test_adding_a_file_again_keeps_its_state_and_name(tmp_path: Path) -> None:
+    source = tmp_path / "ep1.mp4"
+    with Manifest(tmp_path) as manifest:
+        manifest.add(source, "ep1", 100, 7)
+        manifest.record(
+            source,
+            state="failed",
+            recognise_key=None,
+            render_key=None,
+            language=None,
+            words=None,
+            outputs=[],
+            error="corrupt_media",
+            message="broken",
+        )
+        manifest.add(source, "other", 200, 8)
+        entry = manifest.get(source)
+    assert entry is not None
+    assert (entry.name, entry.state, entry.error, entry.size) == (
+        "ep1",
+        "failed",
+        "corrupt_media",
+        200,
+    )
+
+
+def test_option_keys_change_with_any_option_and_not_with_key_order() -> None:
+    assert options_key({"a": 1, "b": [1, 2]}) == options_key({"b": [1, 2], "a": 1})
+    assert options_key({"a": 1}) != options_key({"a": 2})

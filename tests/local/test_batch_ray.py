@@ -1,0 +1,60 @@
+"""`batch --ray` on a real local Ray instance: the same jobs and outputs as the local executor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill_runtime.backends.local import LocalBackend
+from skill_runtime.batch.models import BatchOptions, FileReport
+from skill_runtime.local.sample import make_clip
+from skill_runtime.results import Result
+
+from .conftest import make_ctx
+
+ray = pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[scale]')")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def ray_instance(home: Path) -> Iterator[Any]:
+    """A Ray started by the test with two CPUs (workers inherit AI_SUBTITLES_HOME)."""
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def two_clips(clips: Path) -> Path:
+    folder = clips / "ray"
+    make_clip(folder / "a" / "ep.mp4", "The first episode.", size="160x90")
+    make_clip(folder / "b" / "ep.mp4", "The second episode.", size="160x90")
+    return folder
+
+
+def _run(home: Path, out: Path, sources: Path, ray_address: str | None) -> tuple[Result, list]:
+    reports: list[FileReport] = []
+    backend = LocalBackend(make_ctx(home, out))
+    options = BatchOptions(sources=[str(sources)], burn=False, ray=ray_address)
+    return backend.batch(options, reports.append), reports
+
+
+def test_ray_makes_the_same_outputs_as_the_local_executor_and_resumes_from_the_manifest(
+    ray_instance: Any, home: Path, two_clips: Path, tmp_path: Path
+) -> None:
+    local, _ = _run(home, tmp_path / "local", two_clips, None)
+    on_ray, reports = _run(home, tmp_path / "ray", two_clips, "local")
+    assert [r.state for r in reports] == ["done", "done"]
+    assert on_ray.context["where"] == "local"
+    names = sorted(m.path.name for m in on_ray.media)
+    assert names == sorted(m.path.name for m in local.media)
+    for name in (n for n in names if n.endswith(".srt")):
+        assert (tmp_path / "ray" / name).read_text() == (tmp_path / "local" / name).read_text()
+    assert ray_instance.is_initialized()  # a Ray the caller started is left running
+    # The driver kept the manifest: running again on Ray finds everything done.
+    _, again = _run(home, tmp_path / "ray", two_clips, "local")
+    assert [r.state for r in again] == ["skipped", "skipped"]
