@@ -204,39 +204,31 @@ def _said(args: argparse.Namespace) -> str:
     return " ".join(words)
 
 
-def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
+def _shared_options(args: argparse.Namespace, ctx: Context) -> dict[str, Any]:
+    """The options `caption` and `batch` share, checked before any work."""
     languages, burned = _language_choice(args)
+    return {
+        "languages": languages,
+        "burn_languages": burned,
+        "source_language": ctx.language,
+        "burn": args.burn,
+        "aspect": args.aspect,
+        "fit": args.fit,
+        "style": args.style,
+        "platform": args.platform,
+        "model": getattr(args, "model", None),
+    }
+
+
+def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
     return CaptionRequest(
-        said=_said(args),
-        path=args.path,
-        languages=languages,
-        burn_languages=burned,
-        source_language=ctx.language,
-        burn=args.burn,
-        aspect=args.aspect,
-        fit=args.fit,
-        style=args.style,
-        model=getattr(args, "model", None),
-        platform=args.platform,
-        preview=args.preview,
+        said=_said(args), path=args.path, preview=args.preview, **_shared_options(args, ctx)
     )
 
 
 def _batch_options(args: argparse.Namespace, ctx: Context) -> BatchOptions:
-    languages, burned = _language_choice(args)
     return BatchOptions(
-        sources=args.sources,
-        languages=languages,
-        burn_languages=burned,
-        source_language=ctx.language,
-        burn=args.burn,
-        aspect=args.aspect,
-        fit=args.fit,
-        style=args.style,
-        platform=args.platform,
-        model=getattr(args, "model", None),
-        ray=args.ray,
-        workers=args.workers,
+        sources=args.sources, ray=args.ray, workers=args.workers, **_shared_options(args, ctx)
     )
 
 
