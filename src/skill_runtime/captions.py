@@ -55,3 +55,17 @@ class CaptionSettings(BaseModel):
     keywords: list[str] = Field(default_factory=list)
     deliver: str | None = None
     max_mb: float | None = None
+
+
+class CaptionOptions(BaseModel):
+    """What a user can ask of a caption run, the same for one file (`caption`) and many."""
+
+    languages: list[str] = Field(default_factory=list)
+    burn_languages: list[str] = Field(default_factory=list)
+    source_language: str | None = None
+    burn: bool | None = None
+    aspect: Aspect | None = None
+    fit: str | None = None
+    style: str | None = None
+    platform: str | None = None
+    model: str | None = None

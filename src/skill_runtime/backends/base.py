@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from ..batch.models import BatchOptions, OnFile
-from ..captions import Aspect
+from ..captions import CaptionOptions
 from ..config import SkillConfig
 from ..errors import SkillError
 from ..progress import Progress
@@ -33,19 +33,10 @@ class Context:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-class CaptionRequest(BaseModel):
+class CaptionRequest(CaptionOptions):
     path: Path
-    languages: list[str] = Field(default_factory=list)
-    burn_languages: list[str] = Field(default_factory=list)
-    source_language: str | None = None
-    burn: bool | None = None
-    aspect: Aspect | None = None
-    fit: str | None = None
-    style: str | None = None
-    model: str | None = None
     # How the user asked, for the job's edit history ("caption talk.mp4 --aspect 9:16").
     said: str | None = None
-    platform: str | None = None
     # Stop at the contact sheet: recognise and lay out, encode no video.
     preview: bool = False
 

@@ -16,10 +16,11 @@ import time
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import TypeAdapter
 
 from ..captions import Word
 from ..results import MediaFile
+from .models import FileRecord
 
 FILE_NAME = "ai-subtitles-batch.sqlite"
 
@@ -54,19 +55,10 @@ def options_key(*parts: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class Entry(BaseModel):
-    path: Path
-    name: str
+class Entry(FileRecord):
     size: int = 0
     mtime_ns: int = 0
     state: State = "pending"
-    recognise_key: str | None = None
-    render_key: str | None = None
-    language: str | None = None
-    words: list[Word] | None = None
-    outputs: list[MediaFile] = Field(default_factory=list)
-    error: str | None = None
-    message: str | None = None
     seconds: float | None = None
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ..captions import Aspect
+from ..captions import CaptionOptions, Word
 from ..results import MediaFile
 
 
@@ -27,21 +27,26 @@ class FileReport(BaseModel):
 OnFile = Callable[[FileReport], None]
 
 
-class BatchOptions(BaseModel):
+class BatchOptions(CaptionOptions):
     """`caption`'s options for every file, plus where to run."""
 
     sources: list[str]
-    languages: list[str] = Field(default_factory=list)
-    burn_languages: list[str] = Field(default_factory=list)
-    source_language: str | None = None
-    burn: bool | None = None
-    aspect: Aspect | None = None
-    fit: str | None = None
-    style: str | None = None
-    platform: str | None = None
-    model: str | None = None
     ray: str | None = None
     workers: int | None = None
 
     def caption_fields(self) -> dict[str, object]:
-        return self.model_dump(exclude={"sources", "ray", "workers"})
+        return self.model_dump(include=set(CaptionOptions.model_fields))
+
+
+class FileRecord(BaseModel):
+    """What is known of one file after a run: the manifest keeps it, a worker reports it."""
+
+    path: Path
+    name: str
+    recognise_key: str | None = None
+    render_key: str | None = None
+    language: str | None = None
+    words: list[Word] | None = None
+    outputs: list[MediaFile] = Field(default_factory=list)
+    error: str | None = None
+    message: str | None = None

@@ -35,6 +35,7 @@ from ..messages import redact, render
 from ..outputs import safe_stem
 from ..results import MediaFile
 from ..store import Store, home
+from .models import FileRecord
 from .progress import FileProgress, StageSink, Stopped
 
 WORK_DIR = ".ai-subtitles-work"
@@ -53,17 +54,8 @@ class FileJob(BaseModel):
     overwrite: bool = False
 
 
-class FileOutcome(BaseModel):
-    path: Path
-    name: str
+class FileOutcome(FileRecord):
     state: Literal["done", "failed"]
-    recognise_key: str | None = None
-    render_key: str | None = None
-    language: str | None = None
-    words: list[Word] | None = None
-    outputs: list[MediaFile] = Field(default_factory=list)
-    error: str | None = None
-    message: str | None = None
     seconds: float = 0.0
 
 
