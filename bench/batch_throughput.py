@@ -23,8 +23,8 @@ import threading
 import time
 from pathlib import Path
 
-from skill_runtime.backends.base import CaptionRequest, Context
 from skill_runtime.config import config
+from skill_runtime.context import CaptionRequest, Context
 from skill_runtime.local import job
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip

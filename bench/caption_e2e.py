@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from skill_runtime.backends.base import CaptionRequest, Context
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.config import config
+from skill_runtime.context import CaptionRequest, Context
 from skill_runtime.local.asr import models
 from skill_runtime.local.probe import probe
 from skill_runtime.local.render.fonts import fonts_dir

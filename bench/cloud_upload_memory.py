@@ -29,9 +29,9 @@ def main() -> None:
     with emulator() as url, tempfile.TemporaryDirectory() as tmp:
         os.environ.update(NEMO_API_BASE=url, AI_SUBTITLES_HOME=tmp)
         os.environ.pop("NEMO_TOKEN", None)
-        from skill_runtime.backends.base import Context
         from skill_runtime.backends.cloud import CloudBackend
         from skill_runtime.config import config
+        from skill_runtime.context import Context
         from skill_runtime.progress import Progress
         from skill_runtime.store import Store
 

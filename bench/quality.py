@@ -47,8 +47,8 @@ from skill_runtime.local.cues import build_cues, display_width
 from skill_runtime.local.cues.text import dangles, speaker_lines
 from skill_runtime.local.job import effective_rules
 from skill_runtime.local.render.layout import output_shape
-from skill_runtime.local.settings import CueRules, LocalSettings
 from skill_runtime.progress import Progress
+from skill_runtime.settings.local import CueRules, LocalSettings
 
 HERE = Path(__file__).parent
 MOONSHINE = "moonshine-voice==0.1.5"

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from caption_e2e import SENTENCES, talking_clip
-from skill_runtime.backends.base import CaptionRequest, Context
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.config import config
+from skill_runtime.context import CaptionRequest, Context
 from skill_runtime.local.asr import models
 from skill_runtime.local.render.ffmpeg import run
 from skill_runtime.local.sample import make_clip

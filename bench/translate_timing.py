@@ -29,9 +29,9 @@ from skill_runtime.captions import Cue, Word
 from skill_runtime.config import config
 from skill_runtime.local.cues import build_cues
 from skill_runtime.local.cues.text import display_width
-from skill_runtime.local.settings import CueRules
 from skill_runtime.local.translate import openai as openai_provider
-from skill_runtime.local.translate import translate_cues
+from skill_runtime.local.translate.service import translate_cues
+from skill_runtime.settings.local import CueRules
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from translate.fake_openai import serve
@@ -103,7 +103,9 @@ def run(label: str, sources: list[Cue], rules: CueRules, *, shorten: bool) -> No
         with serve(wordy=True) as endpoint:
             os.environ["OPENAI_BASE_URL"] = endpoint.base_url
             began = time.perf_counter()
-            out = translate_cues(sources, "en", "es", audio=None, rules=rules, glossary={})
+            out = translate_cues(
+                sources, "en", "es", audio=None, rules=rules, config=config(), glossary={}
+            )
             total = time.perf_counter() - began
     finally:
         httpx.Client.post = real_post  # type: ignore[method-assign]

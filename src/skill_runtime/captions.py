@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Aspect = Literal["16:9", "9:16", "1:1", "source"]
+from .settings.base import Aspect
 
 
 class Word(BaseModel):

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import atomic, handlers
-from .backends import Backend, CaptionRequest, Check, Context, get_backend
+from .backends import Backend, Check, get_backend
 from .batch.models import BatchOptions, FileReport, OnFile
-from .config import SkillConfig, config
+from .config import config
+from .context import CaptionRequest, Context
 from .errors import SkillError
 from .language_tags import canonical, canonical_list
 from .manifest import manifest
@@ -30,6 +31,8 @@ from .platform import Host, detect_host
 from .progress import Progress
 from .results import MediaFile, Result
 from .router import route
+from .settings.skill import SkillConfig
+from .settings.translation import TranslationSettings
 from .sizes import parse_size
 from .store import Store, home
 
@@ -161,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _context(args: argparse.Namespace, cfg: SkillConfig, host: Host) -> Context:
     spoken = getattr(args, "language", None)
+    language = canonical(spoken, cfg.translation, option="--language") if spoken else None
     return Context(
         config=cfg,
         store=Store(),
@@ -169,21 +173,24 @@ def _context(args: argparse.Namespace, cfg: SkillConfig, host: Host) -> Context:
         version=manifest().version,
         platform=host.header,
         # Whisper knows languages, not regions: en-US is recognised as en.
-        language=canonical(spoken, option="--language").split("-")[0] if spoken else None,
+        language=language.split("-")[0] if language else None,
         model=getattr(args, "model", None) or os.environ.get("AI_SUBTITLES_MODEL"),
         overwrite=getattr(args, "overwrite", False),
     )
 
 
-def _tags(text: str | None, option: str) -> list[str]:
+def _tags(text: str | None, settings: TranslationSettings, option: str) -> list[str]:
     """A comma-separated option, each tag checked before any work (exit 2 otherwise)."""
-    return canonical_list([x for x in (text or "").split(",") if x.strip()], option=option)
+    tags = [x for x in (text or "").split(",") if x.strip()]
+    return canonical_list(tags, settings, option=option)
 
 
-def _language_choice(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+def _language_choice(
+    args: argparse.Namespace, settings: TranslationSettings
+) -> tuple[list[str], list[str]]:
     """`--languages` and `--burn-languages`, checked together (caption and batch share them)."""
-    burned = _tags(args.burn_languages, "--burn-languages")
-    languages = _tags(args.languages, "--languages") or burned
+    burned = _tags(args.burn_languages, settings, "--burn-languages")
+    languages = _tags(args.languages, settings, "--languages") or burned
     if len(burned) > 2 or not set(burned) <= set(languages):
         raise SkillError(
             "usage",
@@ -206,7 +213,7 @@ def _said(args: argparse.Namespace) -> str:
 
 def _shared_options(args: argparse.Namespace, ctx: Context) -> dict[str, Any]:
     """The options `caption` and `batch` share, checked before any work."""
-    languages, burned = _language_choice(args)
+    languages, burned = _language_choice(args, ctx.config.translation)
     return {
         "languages": languages,
         "burn_languages": burned,

@@ -12,8 +12,8 @@ import re
 from pydantic import BaseModel
 
 from . import keywords
-from .config import Action, SkillConfig
 from .router import route
+from .settings.skill import Action, SkillConfig
 
 _SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*\s*")
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from .backends import Backend
 from .batch.models import BatchOptions
-from .config import Action, SkillConfig
 from .errors import SkillError
 from .results import Result
 from .router import route
+from .settings.skill import Action, SkillConfig
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
 

@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import cache
 
 import langcodes
 
-from .config import config
 from .errors import SkillError
+from .settings.translation import TranslationSettings
 
 _SHAPE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 
 
-@cache
-def _names() -> dict[str, str]:
+def _names(settings: TranslationSettings) -> dict[str, str]:
     """Lower-cased names and phrases (English, native, skill.yaml's) → code."""
-    settings = config().translation
     table: dict[str, str] = {}
     for code in settings.codes:
         language = langcodes.Language.get(code)
@@ -35,11 +32,10 @@ def _names() -> dict[str, str]:
     return table
 
 
-def close_matches(text: str, limit: int = 3) -> list[str]:
+def close_matches(text: str, settings: TranslationSettings, limit: int = 3) -> list[str]:
     """Codes the user may have meant, as "es (Spanish)": a name names one, else near spellings."""
-    settings = config().translation
     wanted = text.strip().lower()
-    names = _names()
+    names = _names(settings)
     if wanted in names:
         found = [names[wanted]]
     else:
@@ -50,10 +46,10 @@ def close_matches(text: str, limit: int = 3) -> list[str]:
     return [f"{code} ({settings.name(code)})" for code in unique]
 
 
-def canonical(tag: str, *, option: str = "--languages") -> str:
+def canonical(tag: str, settings: TranslationSettings, *, option: str = "--languages") -> str:
     """`tag` in canonical form, or a usage error when it is not a supported language."""
     text = tag.strip()
-    codes = set(config().translation.codes)
+    codes = set(settings.codes)
     standard: str | None = None
     if _SHAPE.fullmatch(text):
         try:
@@ -65,12 +61,14 @@ def canonical(tag: str, *, option: str = "--languages") -> str:
             "unknown_language",
             tag=text,
             option=option,
-            matches=close_matches(text),
-            known=sorted(config().translation.languages),
+            matches=close_matches(text, settings),
+            known=sorted(settings.languages),
         )
     return standard
 
 
-def canonical_list(tags: list[str], *, option: str = "--languages") -> list[str]:
+def canonical_list(
+    tags: list[str], settings: TranslationSettings, *, option: str = "--languages"
+) -> list[str]:
     """Each tag checked, duplicates dropped, order kept."""
-    return list(dict.fromkeys(canonical(t, option=option) for t in tags))
+    return list(dict.fromkeys(canonical(t, settings, option=option) for t in tags))

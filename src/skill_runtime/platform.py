@@ -14,29 +14,15 @@ import os
 from collections.abc import Mapping
 from itertools import pairwise
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
 from .errors import SkillError
+from .settings.hosts import HostRule
 from .skill_files import skill_root
 
 SOURCE = "ai-subtitles-for-video"
 OVERRIDE = "AI_SUBTITLES_PLATFORM"
-
-
-class HostRule(BaseModel):
-    """One host: its name, what the user reads, the header value and its environment markers."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
-    label: str
-    header: Literal["clawhub", "cursor", "unknown"]
-    # Variable -> the value it must have; "" means any non-empty value.
-    env: dict[str, str] = Field(default_factory=dict)
-    # A path rule's verdict (see _from_install_path) that means this host.
-    install_path: Literal["clawhub", "cursor"] | None = None
 
 
 UNKNOWN = HostRule(name="unknown", label="unknown", header="unknown")

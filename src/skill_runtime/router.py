@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from . import keywords
-from .config import Action, SkillConfig
+from .settings.skill import Action, SkillConfig
 
 
 class Route(BaseModel):

@@ -12,9 +12,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from emulator import Emulator, EmulatorState
-from skill_runtime.backends.base import Context
 from skill_runtime.backends.cloud import CloudBackend
 from skill_runtime.config import config
+from skill_runtime.context import Context
 from skill_runtime.progress import Progress
 from skill_runtime.store import Store
 

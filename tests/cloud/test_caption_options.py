@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from emulator import Emulator
-from skill_runtime.backends.base import CaptionRequest
 from skill_runtime.cloud.instruction import caption_instruction
 from skill_runtime.config import config
+from skill_runtime.context import CaptionRequest
 from skill_runtime.errors import SkillError
 from skill_runtime.messages import render
 

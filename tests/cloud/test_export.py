@@ -179,7 +179,7 @@ def test_resume_without_a_left_job_says_so(harness: Harness) -> None:
 def test_caption_uploads_asks_and_exports(
     harness: Harness, emulator: Emulator, video: Path
 ) -> None:
-    from skill_runtime.backends.base import CaptionRequest
+    from skill_runtime.context import CaptionRequest
 
     result = harness.backend().caption(CaptionRequest(path=video, languages=["en", "es"]))
     (chat,) = emulator.state.calls("/run_sse")

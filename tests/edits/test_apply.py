@@ -8,7 +8,7 @@ from skill_runtime.captions import CaptionSettings, Cue, Word
 from skill_runtime.config import config
 from skill_runtime.local.cues.shift import shifted
 from skill_runtime.local.edits.apply import Outcome, apply_edits
-from skill_runtime.local.edits.models import (
+from skill_runtime.settings.edit_models import (
     AddLanguages,
     AspectEdit,
     Bilingual,
@@ -23,7 +23,7 @@ from skill_runtime.local.edits.models import (
     Replace,
     Shift,
 )
-from skill_runtime.local.settings import CueRules
+from skill_runtime.settings.local import CueRules
 
 
 def _cue(start: float, end: float, text: str) -> Cue:

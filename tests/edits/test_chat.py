@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from skill_runtime.backends.base import CaptionRequest, Context
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
+from skill_runtime.context import CaptionRequest, Context
 from skill_runtime.errors import SkillError
 from skill_runtime.handlers import say
-from skill_runtime.local.chat import respond
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip
 from skill_runtime.local.session import CaptionJob
@@ -76,13 +75,13 @@ def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _say(backend: LocalBackend, text: str) -> str:
-    result = respond(backend, text)
+    result = backend.chat(text)
     return render(result.template, **result.context)
 
 
 def test_without_an_upload_the_user_is_asked_for_a_file(backend: LocalBackend) -> None:
     with pytest.raises(SkillError) as caught:
-        respond(backend, "make them yellow")
+        backend.chat("make them yellow")
     assert caught.value.code == "no_upload"
 
 
@@ -105,7 +104,7 @@ def test_a_failed_translation_changes_nothing(
     for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "AI_SUBTITLES_TRANSLATOR"):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(SkillError) as caught:
-        respond(captioned, "make them yellow and add Spanish")
+        captioned.chat("make them yellow and add Spanish")
     assert caught.value.code == "translation_unavailable"
     job = captioned.current_job()
     assert job.settings.color is None and list(job.tracks) == ["en"]
@@ -126,7 +125,7 @@ def test_style_edits_before_any_captions_say_to_caption_first(
 ) -> None:
     _open(backend, clip)
     with pytest.raises(SkillError) as caught:
-        respond(backend, "make them yellow")
+        backend.chat("make them yellow")
     assert caught.value.code == "no_captions"
 
 
@@ -146,7 +145,7 @@ def test_a_first_request_captions_in_the_named_languages_with_its_settings(
         return Result(action="caption", template="local/credits")
 
     monkeypatch.setattr(backend, "caption", caption)
-    result = respond(backend, "中英双语字幕，竖屏，黄色")
+    result = backend.chat("中英双语字幕，竖屏，黄色")
     ((request, job),) = seen
     assert result.action == "sse"
     assert request.aspect == "9:16"
@@ -173,7 +172,7 @@ def test_a_style_edit_on_soft_tracks_says_the_export_wont_show_it_and_offers_bur
     assert "the next export will not show this" in answer
     assert 'Say "burn them in"' in answer
     assert "Changed:" not in answer
-    result = respond(captioned, "make them yellow")
+    result = captioned.chat("make them yellow")
     assert result.data["not_shown_in_export"] == []
 
 
@@ -199,7 +198,7 @@ def test_with_nothing_loaded_the_hint_names_only_options_that_exist(
     backend: LocalBackend,
 ) -> None:
     with pytest.raises(SkillError) as caught:
-        respond(backend, "make them yellow")
+        backend.chat("make them yellow")
     message = render(f"errors/{caught.value.code}", **caught.value.context)
     assert "`ai-subtitles caption PATH`" in message and "`ai-subtitles upload PATH`" in message
     assert message.count("--file") == message.count('say "add captions" --file PATH')

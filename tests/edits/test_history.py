@@ -12,13 +12,12 @@ from typing import Any
 
 import pytest
 
-from skill_runtime.backends.base import Context
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.captions import Cue, Word
 from skill_runtime.config import config
+from skill_runtime.context import Context
 from skill_runtime.errors import SkillError
 from skill_runtime.local import job as pipeline
-from skill_runtime.local.chat import respond
 from skill_runtime.local.edits.undo import UndoRequest, interpret_undo
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip
@@ -88,7 +87,7 @@ def _state(backend: LocalBackend) -> dict[str, Any]:
 
 
 def _say(backend: LocalBackend, text: str) -> str:
-    result = respond(backend, text)
+    result = backend.chat(text)
     return render(result.template, **result.context)
 
 
@@ -119,9 +118,9 @@ EVERY_KIND_OF_EDIT = [
 def test_undo_restores_the_state_before_each_kind_of_edit(
     backend: LocalBackend, sentence: str
 ) -> None:
-    respond(backend, "make them green")
+    backend.chat("make them green")
     before = _state(backend)
-    respond(backend, sentence)
+    backend.chat(sentence)
     assert _state(backend) != before, sentence
     answer = _say(backend, "undo")
     assert _state(backend) == before
@@ -130,13 +129,13 @@ def test_undo_restores_the_state_before_each_kind_of_edit(
 
 def test_undo_the_last_two_and_back_to_the_original(backend: LocalBackend) -> None:
     original = _state(backend)
-    respond(backend, "make them yellow")
+    backend.chat("make them yellow")
     after_one = _state(backend)
-    respond(backend, 'replace "teh" with "the"')
-    respond(backend, "add Spanish")
+    backend.chat('replace "teh" with "the"')
+    backend.chat("add Spanish")
     _say(backend, "undo the last two")
     assert _state(backend) == after_one
-    respond(backend, "shift +1s")
+    backend.chat("shift +1s")
     answer = _say(backend, "go back to the original")
     assert _state(backend) == original
     assert backend.current_job().history.entries == []
@@ -161,24 +160,24 @@ def test_undo_the_last_two_and_back_to_the_original(backend: LocalBackend) -> No
     ],
 )
 def test_undo_phrasings(sentence: str, asked: UndoRequest) -> None:
-    assert interpret_undo(sentence)[0] == asked
+    assert interpret_undo(sentence, config().edits)[0] == asked
 
 
 @pytest.mark.parametrize("sentence", ["make them yellow", "shift +1 s", "add Spanish", "只要中文"])
 def test_edits_are_not_read_as_undo(sentence: str) -> None:
-    assert interpret_undo(sentence)[0] is None
+    assert interpret_undo(sentence, config().edits)[0] is None
 
 
 def test_chinese_undo_steps_back_two_edits(backend: LocalBackend) -> None:
     original = _state(backend)
-    respond(backend, "黄色")
-    respond(backend, "字幕放在顶部")
+    backend.chat("黄色")
+    backend.chat("字幕放在顶部")
     _say(backend, "撤销最近两步")
     assert _state(backend) == original
 
 
 def test_undo_then_an_edit_in_one_sentence(backend: LocalBackend) -> None:
-    respond(backend, "make them yellow")
+    backend.chat("make them yellow")
     answer = _say(backend, "undo that and make them red")
     job = backend.current_job()
     assert job.settings.color == "#FF3B30"
@@ -192,15 +191,15 @@ def test_undo_with_nothing_to_undo_says_so(backend: LocalBackend) -> None:
 
 def test_undo_more_than_there_is_undoes_everything_and_says_so(backend: LocalBackend) -> None:
     original = _state(backend)
-    respond(backend, "make them yellow")
+    backend.chat("make them yellow")
     answer = _say(backend, "undo the last 5")
     assert _state(backend) == original
     assert "every edit there was" in answer
 
 
 def test_state_lists_the_history_in_order(backend: LocalBackend) -> None:
-    respond(backend, "make them yellow")
-    respond(backend, "shift +0.5 s")
+    backend.chat("make them yellow")
+    backend.chat("shift +0.5 s")
     result = backend.state()
     text = render(result.template, **result.context)
     assert '1. "make them yellow": Colour: default → #FFE600' in text
@@ -221,9 +220,9 @@ def test_a_shift_and_its_opposite_give_back_the_original_files_byte_for_byte(
     backend: LocalBackend,
 ) -> None:
     original = _subtitle_bytes(backend)
-    respond(backend, "shift captions by -5 s")
+    backend.chat("shift captions by -5 s")
     assert backend.current_job().timed_tracks()["en"][0].start == pytest.approx(1.1)
-    respond(backend, "shift captions by +5 s")
+    backend.chat("shift captions by +5 s")
     assert _subtitle_bytes(backend) == original
 
 
@@ -231,7 +230,7 @@ def test_a_shift_past_the_start_is_refused_and_changes_nothing(backend: LocalBac
     """Speech starts at 6.1 s: moving it 6.5 s earlier would cut it, so the range is given."""
     before = backend.current_job()
     with pytest.raises(SkillError) as refused:
-        respond(backend, "shift captions by -6.5 s")
+        backend.chat("shift captions by -6.5 s")
     assert refused.value.code == "edit_out_of_range"
     assert refused.value.context["low"] == "-6.10 s"
     after = backend.current_job()
@@ -240,7 +239,7 @@ def test_a_shift_past_the_start_is_refused_and_changes_nothing(backend: LocalBac
 
 
 def test_an_edit_records_what_was_said_and_what_changed(backend: LocalBackend) -> None:
-    respond(backend, "make them yellow and move them to the top")
+    backend.chat("make them yellow and move them to the top")
     (entry,) = backend.current_job().history.entries
     assert entry.said == "make them yellow and move them to the top"
     assert [(c.field, c.after) for c in entry.changes] == [
@@ -250,5 +249,5 @@ def test_an_edit_records_what_was_said_and_what_changed(backend: LocalBackend) -
 
 
 def test_an_edit_that_changes_nothing_is_not_recorded(backend: LocalBackend) -> None:
-    respond(backend, "move them to the bottom")
+    backend.chat("move them to the bottom")
     assert backend.current_job().history.entries == []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from skill_runtime.config import config
 from skill_runtime.local.edits.interpret import asks_for_captions, interpret
-from skill_runtime.local.edits.models import (
+from skill_runtime.settings.edit_models import (
     AddLanguages,
     AspectEdit,
     Bilingual,
@@ -157,7 +158,7 @@ CASES: list[tuple[str, list[Edit]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_phrasing_becomes_edits(text: str, expected: list[Edit]) -> None:
-    assert interpret(text) == expected
+    assert interpret(text, config().edits, config().translation.languages) == expected
 
 
 CAPTION_REQUESTS = [
@@ -172,4 +173,4 @@ CAPTION_REQUESTS = [
 
 @pytest.mark.parametrize(("text", "expected"), CAPTION_REQUESTS)
 def test_caption_requests_are_recognised(text: str, expected: bool) -> None:
-    assert asks_for_captions(text) is expected
+    assert asks_for_captions(text, config().edits) is expected

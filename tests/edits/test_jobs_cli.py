@@ -23,10 +23,10 @@ import av
 import numpy as np
 import pytest
 
-from skill_runtime.backends.base import Context
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
+from skill_runtime.context import Context
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip
 from skill_runtime.progress import Progress

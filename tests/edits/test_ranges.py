@@ -10,9 +10,9 @@ from skill_runtime.errors import SkillError
 from skill_runtime.local.cues.shift import shifted
 from skill_runtime.local.edits.apply import Outcome, apply_edits
 from skill_runtime.local.edits.interpret import interpret
-from skill_runtime.local.edits.models import Color, Edit, FontSize, MaxChars, Shift
-from skill_runtime.local.settings import CueRules
 from skill_runtime.messages import render
+from skill_runtime.settings.edit_models import Color, Edit, FontSize, MaxChars, Shift
+from skill_runtime.settings.local import CueRules
 
 DURATION = 5.0  # the video; speech runs from 0.5 s to 4.0 s, so shifts fit in [-0.5, +1.0]
 
@@ -94,5 +94,9 @@ def test_a_cue_ending_before_it_starts_is_refused() -> None:
 )
 def test_what_a_user_says_reaches_the_range_check(sentence: str) -> None:
     with pytest.raises(SkillError) as err:
-        _apply(interpret(sentence), CaptionSettings(languages=["en"]), _tracks())
+        _apply(
+            interpret(sentence, config().edits, config().translation.languages),
+            CaptionSettings(languages=["en"]),
+            _tracks(),
+        )
     assert err.value.code == "edit_out_of_range"

@@ -8,16 +8,9 @@ from skill_runtime.captions import CaptionSettings
 from skill_runtime.config import config
 from skill_runtime.local.edits.apply import apply_edits
 from skill_runtime.local.edits.interpret import interpret
-from skill_runtime.local.edits.models import (
-    Deliver,
-    Edit,
-    Keywords,
-    LookFirst,
-    Preset,
-    Style,
-)
-from skill_runtime.local.settings import CueRules
 from skill_runtime.router import route
+from skill_runtime.settings.edit_models import Deliver, Edit, Keywords, LookFirst, Preset, Style
+from skill_runtime.settings.local import CueRules
 
 CASES: list[tuple[str, list[Edit]]] = [
     ("one word at a time", [Style(style="pop-word")]),
@@ -46,7 +39,7 @@ CASES: list[tuple[str, list[Edit]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_short_form_phrasing_becomes_edits(text: str, expected: list[Edit]) -> None:
-    assert interpret(text) == expected
+    assert interpret(text, config().edits, config().translation.languages) == expected
 
 
 @pytest.mark.parametrize(
@@ -89,7 +82,7 @@ def test_delivery_phrases_set_the_limit_then_export(text: str, actions: list[str
 def test_a_platform_in_the_same_sentence_frames_the_look_better_preset() -> None:
     cfg = config()
     outcome = apply_edits(
-        interpret("make it look better for TikTok"),
+        interpret("make it look better for TikTok", cfg.edits, cfg.translation.languages),
         CaptionSettings(),
         {},
         rules_for=lambda _s: CueRules(),

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from skill_runtime.config import SkillConfig, config
+from skill_runtime.config import config
+from skill_runtime.settings.skill import SkillConfig
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from skill_runtime.config import SkillConfig
 from skill_runtime.router import route
+from skill_runtime.settings.skill import SkillConfig
 
 BATCH_ROUTES = [
     ("caption all the videos in this folder", 1, ["batch"]),

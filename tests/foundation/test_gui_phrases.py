@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from skill_runtime.config import SkillConfig
 from skill_runtime.gui_phrases import translate_gui
+from skill_runtime.settings.skill import SkillConfig
 
 CASES = [
     # (backend text, text kept, follow-up actions)

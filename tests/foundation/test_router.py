@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from skill_runtime.config import SkillConfig
 from skill_runtime.router import route
+from skill_runtime.settings.skill import SkillConfig
 
 ROUTES = [
     # (what the user said, attachments, expected actions in order)

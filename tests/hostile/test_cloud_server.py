@@ -10,9 +10,9 @@ import av
 import pytest
 
 from emulator import Emulator, Fault
-from skill_runtime.backends.base import Context
 from skill_runtime.backends.cloud import CloudBackend
 from skill_runtime.config import config
+from skill_runtime.context import Context
 from skill_runtime.errors import SkillError
 from skill_runtime.progress import Progress
 from skill_runtime.store import Store

@@ -14,9 +14,9 @@ import av
 import numpy as np
 import pytest
 
-from skill_runtime.backends.base import CaptionRequest, Context
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.config import config
+from skill_runtime.context import CaptionRequest, Context
 from skill_runtime.local.sample import make_clip
 from skill_runtime.progress import Progress
 from skill_runtime.results import Result

@@ -9,7 +9,7 @@ import pytest
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.local.accel import cuda_devices, detect, encoder_args
 from skill_runtime.local.asr.models import load_model
-from skill_runtime.local.settings import VideoSettings
+from skill_runtime.settings.local import VideoSettings
 
 from .conftest import make_ctx
 

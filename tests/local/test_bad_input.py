@@ -23,6 +23,7 @@ LOOK = AssLook(
     preset=config().local.styles["clean"],
     settings=CaptionSettings(),
     font=config().local.fonts.family,
+    short_form=config().local.short_form,
 )
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from skill_runtime.backends.base import CaptionRequest
 from skill_runtime.batch.worker import FileJob, publish
+from skill_runtime.context import CaptionRequest
 from skill_runtime.results import MediaFile
 
 

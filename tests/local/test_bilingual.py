@@ -49,6 +49,7 @@ def test_languages_do_not_overlap(tmp_path: Path, aspect: str, position: str) ->
         preset=local.styles["clean"],
         settings=CaptionSettings(position=position),  # type: ignore[arg-type]
         font=local.fonts.family,
+        short_form=local.short_form,
     )
     subs = make_ass([PRIMARY, SECOND], look)
     assert subs.styles["Main"].fontsize > subs.styles["Extra1"].fontsize

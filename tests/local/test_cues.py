@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from skill_runtime.captions import Cue, Word
 from skill_runtime.config import config
 from skill_runtime.local.cues import build_cues, display_width, wrap_text
-from skill_runtime.local.settings import CueRules
+from skill_runtime.settings.local import CueRules
 
 RULES = config().local.cues
 FPS = 25.0

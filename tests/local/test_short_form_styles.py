@@ -16,9 +16,9 @@ from skill_runtime.config import config
 from skill_runtime.local.render.ffmpeg import escape_filter_value, locate
 from skill_runtime.local.render.fonts import fonts_dir
 from skill_runtime.local.render.layout import output_shape
-from skill_runtime.local.settings import Shape
 from skill_runtime.local.subtitles import AssLook, make_ass
 from skill_runtime.local.subtitles.shortform import group_words, highlight_spans, pop_groups
+from skill_runtime.settings.local import Shape
 
 LOCAL = config().local
 ACCENT_RGB = (0xFF, 0xE5, 0x00)  # the presets' accent colour, &H0000E5FF
@@ -42,6 +42,7 @@ def _look(style: str, shape: Shape, **settings: object) -> AssLook:
         preset=LOCAL.styles[style],
         settings=CaptionSettings(style=style, **settings),  # type: ignore[arg-type]
         font=LOCAL.fonts.family,
+        short_form=LOCAL.short_form,
     )
 
 

@@ -14,8 +14,9 @@ import pytest
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
 from skill_runtime.errors import SkillError
-from skill_runtime.local.translate import packs, translate_cues
+from skill_runtime.local.translate import packs
 from skill_runtime.local.translate.packs import route
+from skill_runtime.local.translate.service import translate_cues
 from skill_runtime.local.translate.setup import install_pair, parse_pair
 from skill_runtime.messages import render
 from skill_runtime.progress import Progress
@@ -60,7 +61,7 @@ def _cues(*words: str) -> list[Cue]:
 
 def test_setup_installs_a_pack_that_translates_a_track_in_one_batch(index: Index) -> None:
     index.offer("en", "es", build_pack(index.root, "en", "es", EN_ES))
-    install_pair("en-es", Progress(quiet=True))
+    install_pair("en-es", config().translation, Progress(quiet=True))
     assert packs.installed_pairs(ARGOS) == {("en", "es")}
     pack = packs.load(ARGOS, "en", "es")
     assert pack.translate(["hello", "world", "cat", "hello"], 1, 32) == [
@@ -69,16 +70,20 @@ def test_setup_installs_a_pack_that_translates_a_track_in_one_batch(index: Index
         "gato",
         "hola",
     ]
-    out = translate_cues(_cues("hello", "world"), "en", "es", audio=None, rules=config().local.cues)
+    out = translate_cues(
+        _cues("hello", "world"), "en", "es", audio=None, rules=config().local.cues, config=config()
+    )
     assert [(c.start, c.end, c.text) for c in out] == [(0.0, 1.5, "hola"), (2.0, 3.5, "mundo")]
 
 
 def test_a_pair_without_a_direct_pack_is_installed_and_run_through_english(index: Index) -> None:
     index.offer("de", "en", build_pack(index.root, "de", "en", DE_EN))
     index.offer("en", "es", build_pack(index.root, "en", "es", EN_ES))
-    result = install_pair("de-es", Progress(quiet=True))
+    result = install_pair("de-es", config().translation, Progress(quiet=True))
     assert result.data["installed"] == [["de", "en"], ["en", "es"]]
-    out = translate_cues(_cues("hallo", "welt"), "de", "es", audio=None, rules=config().local.cues)
+    out = translate_cues(
+        _cues("hallo", "welt"), "de", "es", audio=None, rules=config().local.cues, config=config()
+    )
     assert [c.text for c in out] == ["hola", "mundo"]
 
 
@@ -108,7 +113,7 @@ def test_a_corrupt_or_wrong_pack_is_refused_and_nothing_is_installed(
                 pack.writestr(name, data)
     index.offer("en", "es", archive)
     with pytest.raises(SkillError) as caught:
-        install_pair("en-es", Progress(quiet=True))
+        install_pair("en-es", config().translation, Progress(quiet=True))
     assert caught.value.code == "pack_invalid"
     assert problem in render("errors/pack_invalid", **caught.value.context)
     assert packs.installed_pairs(ARGOS) == set()
@@ -118,7 +123,7 @@ def test_a_corrupt_or_wrong_pack_is_refused_and_nothing_is_installed(
 def test_a_pair_the_index_does_not_offer_is_named(index: Index) -> None:
     index.offer("en", "es", build_pack(index.root, "en", "es", EN_ES))
     with pytest.raises(SkillError) as caught:
-        install_pair("ja-ko", Progress(quiet=True))
+        install_pair("ja-ko", config().translation, Progress(quiet=True))
     assert caught.value.code == "pack_not_offered"
     assert (caught.value.context["source"], caught.value.context["target"]) == ("ja", "en")
 
@@ -128,7 +133,7 @@ def test_an_index_over_plain_http_to_another_host_is_refused(
 ) -> None:
     monkeypatch.setenv("AI_SUBTITLES_ARGOS_INDEX", "http://packs.example.com/index.json")
     with pytest.raises(SkillError) as caught:
-        install_pair("en-es", Progress(quiet=True))
+        install_pair("en-es", config().translation, Progress(quiet=True))
     assert caught.value.code == "translator_insecure"
 
 
@@ -162,7 +167,13 @@ def test_an_installed_real_pack_translates_a_track(monkeypatch: pytest.MonkeyPat
     source, target = sorted(pairs)[0]
     cues = [Cue(start=0.0, end=1.0, lines=["Hello"]), Cue(start=1.2, end=2.0, lines=["Thank you"])]
     out = translate_cues(
-        cues, source, target, audio=None, rules=config().local.cues, provider="argos"
+        cues,
+        source,
+        target,
+        audio=None,
+        rules=config().local.cues,
+        config=config(),
+        provider="argos",
     )
     assert [(c.start, c.end) for c in out] == [(0.0, 1.0), (1.2, 2.0)]
     assert all(c.text for c in out)
@@ -185,8 +196,8 @@ def test_the_pair_is_checked_before_anything_is_fetched(
     text: str, expected: tuple[str, str] | str
 ) -> None:
     if isinstance(expected, tuple):
-        assert parse_pair(text) == expected
+        assert parse_pair(text, config().translation) == expected
         return
     with pytest.raises(SkillError) as caught:
-        parse_pair(text)
+        parse_pair(text, config().translation)
     assert caught.value.code == expected

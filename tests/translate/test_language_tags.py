@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from skill_runtime.config import config
 from skill_runtime.errors import SkillError
 from skill_runtime.language_tags import canonical
 from skill_runtime.messages import render
@@ -21,7 +22,7 @@ USAGE = 2
     [("en", "en"), ("ES", "es"), ("pt_br", "pt-BR"), ("zh-Hant", "zh-Hant"), (" es ", "es")],
 )
 def test_known_tags_come_back_in_canonical_spelling(tag: str, expected: str) -> None:
-    assert canonical(tag) == expected
+    assert canonical(tag, config().translation) == expected
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,7 @@ def test_known_tags_come_back_in_canonical_spelling(tag: str, expected: str) -> 
 )
 def test_unknown_tags_are_refused_naming_close_matches(tag: str, suggested: str | None) -> None:
     with pytest.raises(SkillError) as caught:
-        canonical(tag)
+        canonical(tag, config().translation)
     assert caught.value.code == "unknown_language"
     message = render("errors/unknown_language", **caught.value.context)
     if suggested:

@@ -9,8 +9,9 @@ import pytest
 
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
-from skill_runtime.local.translate import ollama, translate_cues
-from skill_runtime.local.translate.service import choose
+from skill_runtime.local.translate import ollama
+from skill_runtime.local.translate.service import choose, translate_cues
+from skill_runtime.settings.skill import SkillConfig
 
 from .conftest import KEY
 from .fake_openai import FakeOpenAI, serve
@@ -20,34 +21,34 @@ PROBE = ollama.detect.__wrapped__
 
 
 @pytest.fixture
-def local_ollama(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+def local_ollama(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeOpenAI, SkillConfig]]:
     """The fake endpoint, standing where the configuration looks for Ollama."""
     with serve() as fake:
         root = fake.base_url.removesuffix("/v1")
         settings = config().translation.openai.model_copy(update={"ollama_url": root})
         translation = config().translation.model_copy(update={"openai": settings})
         monkeypatch.setattr("skill_runtime.local.translate.ollama.detect", PROBE)
-        monkeypatch.setattr(
-            "skill_runtime.local.translate.service.config",
-            lambda: config().model_copy(update={"translation": translation}),
-        )
-        yield fake
+        yield fake, config().model_copy(update={"translation": translation})
 
 
 def test_a_local_ollama_translates_when_nothing_else_can(
-    local_ollama: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+    local_ollama: tuple[FakeOpenAI, SkillConfig], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    fake, cfg = local_ollama
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     cues = [Cue(start=0.0, end=1.5, lines=["hello world"])]
-    out = translate_cues(cues, "en", "es", audio=None, rules=config().local.cues)
+    out = translate_cues(cues, "en", "es", audio=None, rules=cfg.local.cues, config=cfg)
     assert out[0].text == "hola mundo"
-    (sent,) = local_ollama.requests
+    (sent,) = fake.requests
     assert sent.body["model"] == "fake-llm"
     assert "Authorization" not in sent.headers
 
 
-def test_it_comes_after_whisper_for_english(local_ollama: FakeOpenAI) -> None:
-    names = [p.name for p in choose(_job("de", "en", audio=Path("talk.mp4")))]
+def test_it_comes_after_whisper_for_english(
+    local_ollama: tuple[FakeOpenAI, SkillConfig],
+) -> None:
+    _, cfg = local_ollama
+    names = [p.name for p in choose(_job("de", "en", audio=Path("talk.mp4")), cfg)]
     assert names == ["whisper", "ollama"]
 
 

@@ -32,6 +32,8 @@ def _job(texts: list[str] = TEXTS, glossary: dict[str, str] | None = None) -> Jo
         source="en",
         target="es",
         glossary=glossary or {},
+        source_name="English",
+        target_name="Spanish",
     )
 
 
@@ -39,7 +41,9 @@ def _provider(batch_size: int = 20, context_cues: int = 3) -> OpenAIProvider:
     settings = config().translation.openai.model_copy(
         update={"backoff_s": 0.0, "batch_size": batch_size, "context_cues": context_cues}
     )
-    return OpenAIProvider(settings, model="test-model")
+    return OpenAIProvider(
+        config().translation.model_copy(update={"openai": settings}), model="test-model"
+    )
 
 
 @pytest.fixture
@@ -171,7 +175,7 @@ def test_retry_after_is_honoured_up_to_the_cap(
     slept: list[float] = []
     with serve([f"429:{header}"]) as fake:
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
-        provider = OpenAIProvider(config().translation.openai, model="m", sleep=slept.append)
+        provider = OpenAIProvider(config().translation, model="m", sleep=slept.append)
         assert provider.translate(_job()) == SPANISH
     assert slept == [waited]
 
@@ -233,6 +237,7 @@ def test_an_endpoint_that_does_not_answer_in_time_is_a_timeout(
             update={"backoff_s": 0.0, "timeout_s": 0.2, "attempts": 2}
         )
         with pytest.raises(SkillError) as caught:
-            OpenAIProvider(settings, model="m").translate(_job())
+            translation = config().translation.model_copy(update={"openai": settings})
+            OpenAIProvider(translation, model="m").translate(_job())
     assert caught.value.code == "translation_timeout"
     assert config().exit_status("translation_timeout") == 7

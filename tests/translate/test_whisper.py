@@ -10,7 +10,7 @@ from skill_runtime.captions import Cue
 from skill_runtime.config import config
 from skill_runtime.errors import SkillError
 from skill_runtime.local.sample import make_clip
-from skill_runtime.local.translate import translate_cues
+from skill_runtime.local.translate.service import translate_cues
 from skill_runtime.local.translate.whisper import partition
 
 SPANS = [(0.0, 2.0), (2.5, 4.0), (4.5, 6.0)]
@@ -49,7 +49,13 @@ def test_spanish_speech_becomes_english_cues_on_the_source_timing(
         Cue(start=2.0, end=4.6, lines=["Hoy vamos a hablar del tiempo", "en la ciudad."]),
     ]
     out = translate_cues(
-        source, "es", "en", audio=spanish_clip, rules=config().local.cues, provider="whisper"
+        source,
+        "es",
+        "en",
+        audio=spanish_clip,
+        rules=config().local.cues,
+        config=config(),
+        provider="whisper",
     )
     assert [(c.start, c.end) for c in out] == [(0.3, 1.9), (2.0, 4.6)]
     english = " ".join(c.text for c in out).lower()
@@ -76,6 +82,7 @@ def test_the_translate_task_runs_on_the_model_the_user_chose(
             "en",
             audio=tmp_path / "a.wav",
             rules=config().local.cues,
+            config=config(),
             provider="whisper",
             model="small",
         )

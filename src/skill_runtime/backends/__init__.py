@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import importlib
 
+from ..context import Context
 from ..errors import SkillError
-from .base import Backend, CaptionRequest, Check, Context
+from .base import Backend, Check
 
-__all__ = ["Backend", "CaptionRequest", "Check", "Context", "get_backend"]
+__all__ = ["Backend", "Check", "get_backend"]
 
 _BACKENDS = {
     "local": ("skill_runtime.backends.local", "LocalBackend"),

@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from pydantic import BaseModel
 
 from ..batch.models import BatchOptions, OnFile
-from ..captions import CaptionOptions
-from ..config import SkillConfig
+from ..context import CaptionRequest, Context
 from ..errors import SkillError
-from ..progress import Progress
 from ..results import Result
-from ..store import Store
-
-
-@dataclass
-class Context:
-    """What every backend needs from the CLI: data, state, where to write, where to talk."""
-
-    config: SkillConfig
-    store: Store
-    out_dir: Path
-    progress: Progress
-    version: str
-    platform: str
-    language: str | None = None
-    model: str | None = None
-    overwrite: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-class CaptionRequest(CaptionOptions):
-    path: Path
-    # How the user asked, for the job's edit history ("caption talk.mp4 --aspect 9:16").
-    said: str | None = None
-    # Stop at the contact sheet: recognise and lay out, encode no video.
-    preview: bool = False
 
 
 class Check(BaseModel):

@@ -39,14 +39,15 @@ from ..cloud.sessions import PendingRender, SessionRecord
 from ..cloud.settings import effective
 from ..cloud.sse import stream_chat
 from ..cloud.upload import MultipartBody, UploadMeter, check_files
-from ..config import Endpoints
+from ..context import CaptionRequest, Context
 from ..draft import Draft, summarize
 from ..errors import SkillError
 from ..gui_phrases import translate_gui
 from ..messages import render
 from ..outputs import Expect, output_set
 from ..results import MediaFile, Result
-from .base import Backend, CaptionRequest, Check, Context
+from ..settings.cloud import Endpoints
+from .base import Backend, Check
 
 T = TypeVar("T")
 

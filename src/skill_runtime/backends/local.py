@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..batch.models import BatchOptions, OnFile
+from ..context import CaptionRequest
 from ..draft import summarize
 from ..errors import SkillError
 from ..local import job as pipeline
 from ..local.accel import detect
 from ..local.asr.models import requested, resolve_model
-from ..local.chat import respond
+from ..local.chat import CaptionNext, RenderNext, respond
 from ..local.deliver import render_sized, size_target
 from ..local.edits.apply import Change
 from ..local.history import diff_settings
@@ -32,7 +33,7 @@ from ..local.translate.setup import install_pair
 from ..messages import render
 from ..outputs import check_folder, shown, where_written
 from ..results import MediaFile, Result
-from .base import Backend, CaptionRequest, Check
+from .base import Backend, Check
 
 
 def _changes(changes: list[Change]) -> list[dict[str, Any]]:
@@ -238,7 +239,15 @@ class LocalBackend(Backend):
         )
 
     def chat(self, text: str) -> Result:
-        return respond(self, text)
+        """The chat layer decides; captioning and rendering it asks for happen here."""
+        reply = respond(self.ctx, text)
+        if isinstance(reply, CaptionNext):
+            return self.caption(reply.request).model_copy(update={"action": "sse"})
+        if isinstance(reply, RenderNext):
+            result = self.render(self.current_job(), action="sse")
+            result.context["changes"] = reply.changes
+            return result
+        return reply
 
     def state(self) -> Result:
         session = self.load_session()
@@ -315,7 +324,7 @@ class LocalBackend(Backend):
         )
 
     def setup_translation(self, pair: str) -> Result:
-        return install_pair(pair, self.ctx.progress)
+        return install_pair(pair, self.ctx.config.translation, self.ctx.progress)
 
     def doctor(self) -> list[Check]:
         settings = self.ctx.config.local
@@ -369,7 +378,7 @@ class LocalBackend(Backend):
                     detail=render(f"errors/{exc.code}", **exc.context),
                 )
             )
-        checks.append(translation_check())
+        checks.append(translation_check(self.ctx.config.translation))
         return checks
 
 

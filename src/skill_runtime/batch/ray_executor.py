@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ..config import SkillConfig
 from ..errors import SkillError
 from ..messages import render
+from ..settings.skill import SkillConfig
 from .progress import Board, StageRecorder
 from .worker import FileJob, FileOutcome, Worker
 

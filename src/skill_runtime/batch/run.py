@@ -14,8 +14,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..backends.base import CaptionRequest, Context
 from ..captions import CaptionSettings
+from ..context import CaptionRequest, Context
 from ..errors import SkillError
 from ..local import job
 from ..local.accel import detect

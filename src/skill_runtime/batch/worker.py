@@ -24,9 +24,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from .. import atomic
-from ..backends.base import CaptionRequest, Context
 from ..captions import Word
-from ..config import SkillConfig
+from ..context import CaptionRequest, Context
 from ..errors import SkillError
 from ..local import job
 from ..local.probe import probe
@@ -34,6 +33,7 @@ from ..local.session import CaptionJob, fingerprint
 from ..messages import redact, render
 from ..outputs import safe_stem
 from ..results import MediaFile
+from ..settings.skill import SkillConfig
 from ..store import Store, home
 from .models import FileRecord
 from .progress import FileProgress, StageSink, Stopped

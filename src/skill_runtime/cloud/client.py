@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import ValidationError
 
-from ..config import SkillConfig
 from ..errors import SkillError
 from ..messages import redact
+from ..settings.skill import SkillConfig
 from .models import CodeEnvelope, SuccessEnvelope
 from .settings import check_url
 

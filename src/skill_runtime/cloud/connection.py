@@ -14,9 +14,10 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from ..config import CloudSettings, SkillConfig
 from ..platform import attribution_headers
 from ..progress import Progress
+from ..settings.cloud import CloudSettings
+from ..settings.skill import SkillConfig
 from ..store import Store
 from .auth import Auth
 from .client import ApiClient, ApiFailure, parse

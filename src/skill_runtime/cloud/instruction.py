@@ -7,9 +7,9 @@ no wording there is refused before anything is uploaded, never dropped.
 
 from __future__ import annotations
 
-from ..backends.base import CaptionRequest
-from ..config import CaptionInstruction
+from ..context import CaptionRequest
 from ..errors import SkillError
+from ..settings.cloud import CaptionInstruction
 
 
 def _phrase(table: dict[str, str], value: str, option: str) -> str:

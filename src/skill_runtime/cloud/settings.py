@@ -11,8 +11,8 @@ import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from ..config import CloudSettings
 from ..errors import SkillError
+from ..settings.cloud import CloudSettings
 
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 

@@ -13,9 +13,9 @@ import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..config import SkillConfig
 from ..errors import SkillError
 from ..progress import Progress
+from ..settings.skill import SkillConfig
 
 CHUNK = 256 * 1024
 FIELD = "files"

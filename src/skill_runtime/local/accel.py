@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from functools import cache
 
-from .settings import VideoSettings
+from ..settings.local import VideoSettings
 
 NVENC = "h264_nvenc"
 

@@ -6,22 +6,23 @@ languages it names. With captions, a request for captions renders them (after
 adding any language it names); other sentences become edits, applied under the
 session lock, kept as an entry in the job's history, and answered with what the
 next export will show. "undo ..." steps back through that history.
+
+It answers with a Result, or with what the backend should do next (`CaptionNext`,
+`RenderNext`): rendering belongs to the backend, which this layer never calls.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
-from ..backends.base import CaptionRequest
 from ..captions import CaptionSettings, Cue
+from ..context import CaptionRequest, Context
 from ..draft import summarize
 from ..errors import SkillError
 from ..results import Result
-from .cues import build_cues
-from .edits.apply import Change, Outcome, RulesFor, apply_edits
-from .edits.interpret import asks_for_captions, interpret
-from .edits.models import (
+from ..settings.edit_models import (
     AddLanguages,
     AspectEdit,
     Bilingual,
@@ -30,21 +31,38 @@ from .edits.models import (
     LookFirst,
     OnlyLanguages,
 )
+from ..settings.local import CueRules
+from .cues import build_cues
+from .edits.apply import Change, Outcome, RulesFor, apply_edits
+from .edits.interpret import asks_for_captions, interpret
 from .edits.undo import UndoRequest, interpret_undo
 from .history import HistoryEntry
 from .job import burn_languages, effective_rules
 from .preview import contact_sheet
 from .render.layout import output_shape
-from .session import CaptionJob
-from .settings import CueRules
+from .session import CaptionJob, edit_session, load_session
 from .translate.service import translate_cues
-
-if TYPE_CHECKING:
-    from ..backends.local import LocalBackend
 
 _LANGUAGE_EDITS = (AddLanguages, OnlyLanguages, Bilingual)
 # Edits a first request for captions turns into the job's options ("中英双语字幕，竖屏").
 _FIRST_CAPTION_OPTIONS = (*_LANGUAGE_EDITS, Burn, AspectEdit, LookFirst)
+
+
+@dataclass(frozen=True)
+class CaptionNext:
+    """Caption the current file with this request and answer with its result."""
+
+    request: CaptionRequest
+
+
+@dataclass(frozen=True)
+class RenderNext:
+    """Render the current job as it now stands; the answer lists these changes."""
+
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+Reply = Result | CaptionNext | RenderNext
 
 
 def _languages(edits: list[Edit]) -> list[str]:
@@ -55,7 +73,7 @@ def _languages(edits: list[Edit]) -> list[str]:
     return found
 
 
-def _first_caption(backend: LocalBackend, text: str, edits: list[Edit]) -> Result:
+def _first_caption(ctx: Context, text: str, edits: list[Edit]) -> CaptionNext:
     """Settings from the same sentence go into the job first; then the whole job.
 
     Languages are set on the job rather than the request, so a bilingual
@@ -64,14 +82,14 @@ def _first_caption(backend: LocalBackend, text: str, edits: list[Edit]) -> Resul
     languages = _languages(edits)
     bilingual = any(isinstance(e, Bilingual) and e.enabled for e in edits)
     rest: list[Edit] = [e for e in edits if not isinstance(e, _FIRST_CAPTION_OPTIONS)]
-    with backend.jobs() as session:
+    with edit_session(ctx.store) as session:
         job = session.current
         assert job is not None
         if languages:
             job.settings.languages = languages
             job.settings.burn_languages = languages[:2] if bilingual else []
         if rest:
-            job.settings = _outcome(backend, job, rest, translate=False).settings
+            job.settings = _outcome(ctx, job, rest, translate=False).settings
         path = job.media.path
     request = CaptionRequest(path=path, said=text)
     for edit in edits:
@@ -81,11 +99,11 @@ def _first_caption(backend: LocalBackend, text: str, edits: list[Edit]) -> Resul
             request.aspect = edit.aspect
         elif isinstance(edit, LookFirst):
             request.preview = True
-    return backend.caption(request).model_copy(update={"action": "sse"})
+    return CaptionNext(request)
 
 
-def _rules_for(backend: LocalBackend, job: CaptionJob) -> RulesFor:
-    local = backend.ctx.config.local
+def _rules_for(ctx: Context, job: CaptionJob) -> RulesFor:
+    local = ctx.config.local
 
     def rules_for(settings: CaptionSettings) -> CueRules:
         shape = output_shape(
@@ -96,33 +114,33 @@ def _rules_for(backend: LocalBackend, job: CaptionJob) -> RulesFor:
     return rules_for
 
 
-def _translator(backend: LocalBackend, job: CaptionJob) -> Callable[[str], list[Cue]]:
+def _translator(ctx: Context, job: CaptionJob) -> Callable[[str], list[Cue]]:
     """Translate from the spoken language's track, rebuilt from the words if it was removed."""
     info = job.media
     source = job.source_language or next(iter(job.tracks))
-    rules = _rules_for(backend, job)(job.settings)
+    rules = _rules_for(ctx, job)(job.settings)
 
     def translate(target: str) -> list[Cue]:
         cues = job.tracks.get(source) or build_cues(job.words, source, rules, fps=info.fps or None)
-        backend.ctx.progress.status("progress/translating", source=source, target=target)
+        ctx.progress.status("progress/translating", source=source, target=target)
         audio = info.path if info.has_audio else None
         return translate_cues(
-            cues, source, target, audio=audio, rules=rules, model=backend.ctx.model
+            cues, source, target, audio=audio, rules=rules, config=ctx.config, model=ctx.model
         )
 
     return translate
 
 
-def _outcome(backend: LocalBackend, job: CaptionJob, edits: list[Edit], translate: bool) -> Outcome:
-    config = backend.ctx.config
+def _outcome(ctx: Context, job: CaptionJob, edits: list[Edit], translate: bool) -> Outcome:
+    config = ctx.config
     return apply_edits(
         edits,
         job.settings,
         job.tracks,
-        rules_for=_rules_for(backend, job),
+        rules_for=_rules_for(ctx, job),
         styles=config.local.styles,
         presets=config.edits.presets,
-        translate=_translator(backend, job) if translate and job.tracks else None,
+        translate=_translator(ctx, job) if translate and job.tracks else None,
         limits=config.edits.limits,
         duration=job.media.duration,
     )
@@ -143,11 +161,11 @@ def _truthful(before: CaptionJob, after: CaptionJob, changes: list[Change]) -> l
     return shown
 
 
-def _unseen(backend: LocalBackend, job: CaptionJob, changes: list[Change]) -> list[Change]:
+def _unseen(ctx: Context, job: CaptionJob, changes: list[Change]) -> list[Change]:
     """Changes the next export will not show: looks on soft tracks, size on a copied picture."""
     if job.settings.burn:
         return []
-    hidden = set(backend.ctx.config.edits.burned_only)
+    hidden = set(ctx.config.edits.burned_only)
     if job.settings.aspect == "source":
         hidden.add("height")
     return [c for c in changes if c.field in hidden]
@@ -160,15 +178,15 @@ def _entries(entries: list[HistoryEntry]) -> list[dict[str, Any]]:
 
 
 def _answer(
-    backend: LocalBackend,
+    ctx: Context,
     job: CaptionJob,
     outcome: Outcome | None,
     changes: list[Change],
     undone: list[HistoryEntry],
     undo_asked: UndoRequest | None = None,
 ) -> Result:
-    config = backend.ctx.config
-    unseen = _unseen(backend, job, changes)
+    config = ctx.config
+    unseen = _unseen(ctx, job, changes)
     refused = outcome.refused if outcome else []
     codes = {*job.tracks, *job.settings.languages, *refused}
     for change in [*changes, *(c for e in undone for c in e.changes)]:
@@ -180,7 +198,7 @@ def _answer(
     looks = set(config.edits.burned_only) | {"height"}
     revealed = [c for c in job.carried_over() if c.field in looks] if burned_now else []
     preview = bool(outcome and outcome.preview)
-    sheet = [contact_sheet(job, backend.ctx)] if preview else []
+    sheet = [contact_sheet(job, ctx)] if preview else []
     return Result(
         action="sse",
         template="local/edits/changed",
@@ -208,29 +226,29 @@ def _answer(
 
 
 def _apply(
-    backend: LocalBackend,
+    ctx: Context,
     text: str,
     edits: list[Edit],
     undone: list[HistoryEntry] | None = None,
     undo_asked: UndoRequest | None = None,
 ) -> Result:
     """Apply the edits to the current job under the lock, and record them in its history."""
-    with backend.jobs() as session:
+    with edit_session(ctx.store) as session:
         job = session.current
         assert job is not None
         before = job.model_copy(deep=True)
-        outcome = _outcome(backend, job, edits, translate=True)
+        outcome = _outcome(ctx, job, edits, translate=True)
         job.settings, job.tracks = outcome.settings, outcome.tracks
         changes = _truthful(before, job, outcome.changes)
         if changes:
             job.history.record(text, changes, edits, before.settings, before.tracks)
         result_job = job.model_copy(deep=True)
-    return _answer(backend, result_job, outcome, changes, undone or [], undo_asked)
+    return _answer(ctx, result_job, outcome, changes, undone or [], undo_asked)
 
 
-def _undo(backend: LocalBackend, text: str, asked: UndoRequest, rest: str) -> Result:
+def _undo(ctx: Context, text: str, asked: UndoRequest, rest: str) -> Result:
     """Step back through the history; the rest of the sentence, if it edits, applies after."""
-    with backend.jobs() as session:
+    with edit_session(ctx.store) as session:
         job = session.current
         assert job is not None
         undone: list[HistoryEntry] = []
@@ -238,38 +256,40 @@ def _undo(backend: LocalBackend, text: str, asked: UndoRequest, rest: str) -> Re
             count = len(job.history.entries) if asked.everything else asked.count
             job.settings, job.tracks, undone = job.history.undo(count)
         result_job = job.model_copy(deep=True)
-    edits = interpret(rest) if rest.strip() and result_job.tracks else []
+    edits = _interpret(ctx, rest) if rest.strip() and result_job.tracks else []
     if edits:
-        return _apply(backend, text, edits, undone, asked)
-    return _answer(backend, result_job, None, [], undone, asked)
+        return _apply(ctx, text, edits, undone, asked)
+    return _answer(ctx, result_job, None, [], undone, asked)
 
 
-def _render_request(backend: LocalBackend, text: str, edits: list[Edit]) -> Result:
+def _render_request(ctx: Context, text: str, edits: list[Edit]) -> RenderNext:
     """Captions asked for on a captioned job: add the languages it names, then render."""
     changes: list[dict[str, Any]] = []
     if edits:
-        applied = _apply(backend, text, edits)
+        applied = _apply(ctx, text, edits)
         changes = applied.context["changes"]
-    result = backend.render(backend.current_job(), action="sse")
-    result.context["changes"] = changes
-    return result
+    return RenderNext(changes)
 
 
-def respond(backend: LocalBackend, text: str) -> Result:
+def _interpret(ctx: Context, text: str) -> list[Edit]:
+    return interpret(text, ctx.config.edits, ctx.config.translation.languages)
+
+
+def respond(ctx: Context, text: str) -> Reply:
     """Answer one chat sentence in local mode, for the current job."""
-    job = backend.load_session().current
+    job = load_session(ctx.store).current
     if job is None:
         raise SkillError("no_upload")
     if job.tracks:
-        asked, rest = interpret_undo(text)
+        asked, rest = interpret_undo(text, ctx.config.edits)
         if asked is not None:
-            return _undo(backend, text, asked, rest)
-    edits = interpret(text)
-    wants_captions = asks_for_captions(text)
+            return _undo(ctx, text, asked, rest)
+    edits = _interpret(ctx, text)
+    wants_captions = asks_for_captions(text, ctx.config.edits)
     if not job.tracks and (wants_captions or _languages(edits)):
-        return _first_caption(backend, text, edits)
+        return _first_caption(ctx, text, edits)
     if job.tracks and wants_captions and all(isinstance(e, _LANGUAGE_EDITS) for e in edits):
-        return _render_request(backend, text, edits)
+        return _render_request(ctx, text, edits)
     if not edits:
         return Result(
             action="sse",
@@ -278,4 +298,4 @@ def respond(backend: LocalBackend, text: str) -> Result:
         )
     if not job.tracks and not all(e.kind == "out_of_scope" for e in edits):
         raise SkillError("no_captions", file_name=job.media.path.name, path=str(job.media.path))
-    return _apply(backend, text, edits)
+    return _apply(ctx, text, edits)

@@ -16,9 +16,10 @@ import av
 from pydantic import BaseModel
 
 from .. import atomic
-from ..backends.base import Context
+from ..context import Context
 from ..errors import SkillError
 from ..results import MediaFile
+from ..settings.local import DeliverySettings
 from .job import _check_cue, burn_languages, render_outputs, style_preset
 from .languages import iso639_2
 from .probe import probe
@@ -26,7 +27,6 @@ from .render.fonts import fonts_dir
 from .render.layout import output_shape
 from .render.video import SoftTrack, burn, check_drawn
 from .session import CaptionJob
-from .settings import DeliverySettings
 from .subtitles import AssLook, check_look, make_ass
 
 
@@ -137,6 +137,7 @@ def render_sized(
         preset=style_preset(settings, caption.style),
         settings=caption,
         font=settings.fonts.family,
+        short_form=settings.short_form,
     )
     fonts = fonts_dir(settings.fonts)
     tracks = [

@@ -14,8 +14,8 @@ import json
 from pydantic import BaseModel, Field
 
 from ..captions import CaptionSettings, Cue
+from ..settings.edit_models import Edit
 from .edits.apply import Change
-from .edits.models import Edit
 
 
 class Snapshot(BaseModel):

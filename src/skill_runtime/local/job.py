@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import atomic
-from ..backends.base import CaptionRequest, Context
 from ..captions import CaptionSettings, Cue, Word
+from ..context import CaptionRequest, Context
 from ..errors import SkillError
 from ..outputs import Expect, OutputSet, output_set
 from ..results import MediaFile, MediaKind
+from ..settings.local import CueRules, LocalSettings, Shape, StylePreset
 from .asr import load_model, transcribe
 from .asr.onsets import snap_onsets
 from .asr.turns import mark_turns
@@ -31,7 +32,6 @@ from .render.fonts import fonts_dir
 from .render.layout import output_shape
 from .render.video import SoftTrack, burn, check_drawn, preview, soft
 from .session import CaptionJob
-from .settings import CueRules, LocalSettings, Shape, StylePreset
 from .subtitles import AssLook, check_look, make_ass, write_json, write_text_subs
 from .translate.service import LANGUAGE_FAILURES, translate_cues
 
@@ -104,7 +104,13 @@ def build_tracks(
         ctx.progress.status("progress/translating", source=source, target=target)
         try:
             tracks[target] = translate_cues(
-                tracks[source], source, target, audio=info.path, rules=rules, model=ctx.model
+                tracks[source],
+                source,
+                target,
+                audio=info.path,
+                rules=rules,
+                config=ctx.config,
+                model=ctx.model,
             )
         except SkillError as exc:
             if exc.code not in LANGUAGE_FAILURES:
@@ -170,7 +176,13 @@ def render_outputs(job: CaptionJob, ctx: Context, *, video: bool = True) -> list
     timed = job.timed_tracks()
     shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
     preset = style_preset(settings, caption.style)
-    look = AssLook(shape=shape, preset=preset, settings=caption, font=settings.fonts.family)
+    look = AssLook(
+        shape=shape,
+        preset=preset,
+        settings=caption,
+        font=settings.fonts.family,
+        short_form=settings.short_form,
+    )
     suffixes = _suffixes(job, video)
     with output_set(ctx.out_dir, info.path, suffixes, ctx.store, ctx.overwrite) as outs:
         ctx.progress.status("progress/writing_files", folder=str(outs.folder))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pysubs2
 
 from .. import atomic
-from ..backends.base import Context
+from ..context import Context
 from ..errors import SkillError
 from ..results import MediaFile
 from .job import _check_cue, burn_languages, style_preset
@@ -60,6 +60,7 @@ def contact_sheet(job: CaptionJob, ctx: Context) -> MediaFile:
         preset=style_preset(settings, caption.style),
         settings=caption,
         font=settings.fonts.family,
+        short_form=settings.short_form,
     )
     languages = burn_languages(job)
     timed = job.timed_tracks()

@@ -20,10 +20,10 @@ from pydantic import BaseModel, Field
 from ..captions import CaptionSettings, Cue, Word
 from ..draft import TEXT, VIDEO, Draft, Segment, Track
 from ..results import MediaFile
+from ..settings.edit_models import Replace
 from ..store import Store
 from .cues.shift import shifted
 from .edits.apply import Change
-from .edits.models import Replace
 from .history import EditHistory
 from .probe import MediaInfo
 

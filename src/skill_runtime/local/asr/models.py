@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import SkillError
+from ...settings.local import ModelSettings
 from ...store import home
 from ..accel import cuda_devices
-from ..settings import ModelSettings
 
 _CHUNK = 1 << 22
 

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ...captions import Word
-from ..settings import RecognitionSettings
+from ...settings.local import RecognitionSettings
 
 FRAME_S = 0.01
 

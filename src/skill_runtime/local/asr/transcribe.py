@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from ...captions import Word
 from ...progress import Progress
-from ..settings import ModelSettings, RecognitionSettings
+from ...settings.local import ModelSettings, RecognitionSettings
 from .pieces import Piece, words_as_written
 
 

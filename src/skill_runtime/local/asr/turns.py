@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ...captions import Word
-from ..settings import RecognitionSettings
+from ...settings.local import RecognitionSettings
 
 _FRAME_S = 0.04
 _HOP_S = 0.02

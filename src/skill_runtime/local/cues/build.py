@@ -12,7 +12,7 @@ import itertools
 import math
 
 from ...captions import Cue, Word
-from ..settings import CueRules
+from ...settings.local import CueRules
 from .text import arrange, break_cost, dialogue, display_width, hard_split, join, uses_spaces
 
 _HARD = 1000.0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from ...captions import Cue
-from ..settings import CueRules
+from ...settings.local import CueRules
 from .text import dialogue, display_width, join, speaker_lines, tokens, wrap_text
 
 

@@ -10,7 +10,7 @@ import itertools
 import unicodedata
 from collections.abc import Sequence
 
-from ..settings import CueRules
+from ...settings.local import CueRules
 
 _PUNCT_STRIP = "\"'“”‘’«»¿¡()[]"
 

@@ -15,10 +15,7 @@ from pydantic import BaseModel
 from ... import keywords
 from ...captions import CaptionSettings, Cue
 from ...errors import SkillError
-from ..cues.refit import refit_cues
-from ..cues.text import join, wrap_text
-from ..settings import CueRules, StylePreset
-from .models import (
+from ...settings.edit_models import (
     AddLanguages,
     AspectEdit,
     Bilingual,
@@ -43,7 +40,10 @@ from .models import (
     Shift,
     Style,
 )
-from .settings import CaptionPatch, EditLimits, PresetSpec
+from ...settings.edits import CaptionPatch, EditLimits, PresetSpec
+from ...settings.local import CueRules, StylePreset
+from ..cues.refit import refit_cues
+from ..cues.text import join, wrap_text
 
 Translate = Callable[[str], list[Cue]]
 RulesFor = Callable[[CaptionSettings], CueRules]

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from ... import keywords
-from ...config import config
-from ..translate.settings import Language
-from .models import (
+from ...settings.edit_models import (
     EDIT,
     ON_OFF,
     AddLanguages,
@@ -27,7 +25,8 @@ from .models import (
     RemoveLanguages,
     Shift,
 )
-from .settings import EditsConfig
+from ...settings.edits import EditsConfig
+from ...settings.translation import Language
 
 _MASK = "\x00"
 _CN_DIGITS = "一二两三四五六七八九十半"
@@ -180,12 +179,13 @@ def _language_edit(verb: str, codes: list[str]) -> Edit:
 
 def interpret(
     text: str,
-    table: EditsConfig | None = None,
-    languages: dict[str, Language] | None = None,
+    table: EditsConfig,
+    languages: dict[str, Language],
 ) -> list[Edit]:
-    """The caption edits `text` asks for, in the order it asks; [] when it asks for none."""
-    table = table or config().edits
-    languages = languages if languages is not None else config().translation.languages
+    """The caption edits `text` asks for, in the order it asks; [] when it asks for none.
+
+    `table` is skill.yaml's `edits:` section, `languages` its `translation.languages`.
+    """
     text = normalise(text, table)
     masked = text
     hits: list[_Hit] = []
@@ -221,7 +221,6 @@ def interpret(
     return result
 
 
-def asks_for_captions(text: str, table: EditsConfig | None = None) -> bool:
+def asks_for_captions(text: str, table: EditsConfig) -> bool:
     """Whether the sentence asks for captions at all ("add captions", "加字幕")."""
-    table = table or config().edits
     return any(_finds(p, normalise(text, table)) for p in table.caption_request)

@@ -13,9 +13,8 @@ import re
 from pydantic import BaseModel, Field
 
 from ... import keywords
-from ...config import config
+from ...settings.edits import EditsConfig
 from .interpret import normalise
-from .settings import EditsConfig
 
 
 class UndoRequest(BaseModel):
@@ -35,9 +34,8 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def interpret_undo(text: str, table: EditsConfig | None = None) -> tuple[UndoRequest | None, str]:
+def interpret_undo(text: str, table: EditsConfig) -> tuple[UndoRequest | None, str]:
     """The undo the sentence asks for (or None), and the sentence without it."""
-    table = table or config().edits
     text = normalise(text, table)
     words = table.undo
     for regex in words.count:

@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 
 from ...errors import SkillError
+from ...settings.local import FontSettings
 from ...store import home
-from ..settings import FontSettings
 
 _FONT_SUFFIXES = {".ttf", ".otf", ".ttc"}
 

@@ -6,9 +6,9 @@ measured on 1080x1920; on a portrait frame they replace the generic margins.
 
 from __future__ import annotations
 
-from ...captions import Aspect
+from ...settings.base import Aspect
+from ...settings.local import LocalSettings, Shape
 from ..probe import MediaInfo
-from ..settings import LocalSettings, Shape
 
 
 def _even(value: float) -> int:

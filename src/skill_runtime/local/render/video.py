@@ -12,9 +12,9 @@ import numpy as np
 from ... import atomic
 from ...errors import SkillError
 from ...progress import Progress
+from ...settings.local import Shape, VideoSettings
 from ..accel import encoder_args
 from ..probe import MediaInfo
-from ..settings import Shape, VideoSettings
 from .ffmpeg import escape_filter_value, file_arg, run
 from .fonts import missing_glyphs
 from .layout import scale_filter

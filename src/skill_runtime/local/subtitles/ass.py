@@ -14,8 +14,7 @@ from dataclasses import dataclass, replace
 import pysubs2
 
 from ...captions import CaptionSettings, Cue
-from ...config import config
-from ..settings import Shape, ShortForm, StylePreset
+from ...settings.local import Shape, ShortForm, StylePreset
 from . import shortform
 
 _HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
@@ -40,7 +39,7 @@ class AssLook:
     preset: StylePreset
     settings: CaptionSettings
     font: str
-    short_form: ShortForm | None = None
+    short_form: ShortForm
 
 
 def check_look(look: AssLook) -> AssLook:
@@ -152,7 +151,7 @@ def _main_events(
 ) -> list[pysubs2.SSAEvent]:
     """The first track's events in the preset's look: pop groups, highlight, keywords, karaoke."""
     preset, user = look.preset, look.settings
-    short = look.short_form or config().local.short_form
+    short = look.short_form
     accent = shortform.ass_colour(preset.accent_colour)
     primary = f"&H{style.primarycolor.b:02X}{style.primarycolor.g:02X}{style.primarycolor.r:02X}&"
     finder = shortform.KeywordFinder(

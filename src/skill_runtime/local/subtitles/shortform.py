@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ... import keywords as phrase
 from ...captions import Cue, Word
-from ..settings import KeywordRules, PopTiming, Shape
+from ...settings.local import KeywordRules, PopTiming, Shape
 
 _TOKEN = re.compile(r"\d[\d.,:%]*\d%?|\d%?|[^\W\d_][\w'’\-]*", re.UNICODE)
 SENTENCE_END = ".?!…。？！"

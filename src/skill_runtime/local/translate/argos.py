@@ -11,9 +11,9 @@ from itertools import pairwise
 from pathlib import Path
 
 from ...errors import SkillError
+from ...settings.translation import ArgosSettings, ProviderName
 from . import packs
 from .base import Job, names
-from .settings import ArgosSettings, ProviderName
 
 route = packs.route
 

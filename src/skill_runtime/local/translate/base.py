@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ...config import config
-from .settings import ProviderName
+from ...settings.translation import ProviderName
 
 
 @dataclass(frozen=True)
@@ -26,6 +25,9 @@ class Job:
     glossary: dict[str, str] = field(default_factory=dict)
     budgets: list[int] = field(default_factory=list)
     model: str | None = None
+    # English names of the pair, for messages; the codes when unnamed.
+    source_name: str = ""
+    target_name: str = ""
 
 
 class Provider(Protocol):
@@ -40,10 +42,9 @@ class Provider(Protocol):
 
 def names(job: Job) -> dict[str, str]:
     """The pair as error templates want it: codes and English names."""
-    settings = config().translation
     return {
         "source": job.source,
         "target": job.target,
-        "source_name": settings.name(job.source),
-        "target_name": settings.name(job.target),
+        "source_name": job.source_name or job.source,
+        "target_name": job.target_name or job.target,
     }

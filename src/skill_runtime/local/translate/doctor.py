@@ -6,14 +6,13 @@ import os
 from urllib.parse import urlsplit
 
 from ...backends.base import Check
-from ...config import config
 from ...messages import render
+from ...settings.translation import TranslationSettings
 from . import ollama, packs
 
 
-def translation_check() -> Check:
+def translation_check(settings: TranslationSettings) -> Check:
     """Never required: captions in the spoken language need no translator."""
-    settings = config().translation
     pairs = sorted(packs.installed_pairs(settings.argos))
     base = os.environ.get(settings.openai.base_url_env)
     pinned = os.environ.get(settings.provider_env)

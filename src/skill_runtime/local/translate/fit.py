@@ -15,8 +15,8 @@ import itertools
 import math
 
 from ...captions import Cue
+from ...settings.local import CueRules
 from ..cues.text import break_cost, join, tokens, wrap_text
-from ..settings import CueRules
 
 _MAX_BOUNDARIES = 12
 

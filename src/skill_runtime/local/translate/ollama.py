@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from ...cloud.settings import is_loopback
+from ...settings.translation import ProviderName, TranslationSettings
 from .openai import OpenAIProvider
-from .settings import OpenAISettings, ProviderName
 
 
 @cache
@@ -38,8 +38,8 @@ def detect(url: str, model_env: str, timeout_s: float) -> tuple[str, str] | None
 class OllamaProvider(OpenAIProvider):
     name: ProviderName = "ollama"
 
-    def __init__(self, settings: OpenAISettings) -> None:
-        super().__init__(settings)
+    def __init__(self, translation: TranslationSettings) -> None:
+        super().__init__(translation)
         self._found: tuple[str, str] | None = None
 
     def _detected(self) -> tuple[str, str] | None:

@@ -28,11 +28,10 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from ...cloud.settings import is_loopback
-from ...config import config
 from ...errors import SkillError
 from ...messages import render
+from ...settings.translation import ProviderName, TranslationSettings
 from .base import Job, names
-from .settings import OpenAISettings, ProviderName
 
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 # Status codes with which endpoints refuse a `response_format` they do not know.
@@ -132,13 +131,17 @@ def _pairs(items: list[Any], ids: list[int]) -> list[tuple[int, str]]:
     return out
 
 
-def too_long(text: str, source: str) -> bool:
+def too_long(text: str, source: str, settings: TranslationSettings) -> bool:
     """A runaway answer: far longer than its source (repetition, a model talking)."""
-    settings = config().translation
     return len(text) > settings.max_length_ratio * len(source) + settings.max_length_slack
 
 
-def parse_answer(body: bytes, ids: list[int], sources: list[str] | None = None) -> list[str]:
+def parse_answer(
+    body: bytes,
+    ids: list[int],
+    settings: TranslationSettings,
+    sources: list[str] | None = None,
+) -> list[str]:
     """Translated texts for `ids`, or _Rejected when the answer breaks alignment."""
     try:
         content = ChatAnswer.model_validate_json(body).choices[0].message.content or ""
@@ -152,7 +155,7 @@ def parse_answer(body: bytes, ids: list[int], sources: list[str] | None = None) 
     if any(not text for text in texts):
         raise _Rejected("misaligned", "an empty line came back")
     for text, source in zip(texts, sources or [], strict=False):
-        if too_long(text, source):
+        if too_long(text, source, settings):
             raise _Rejected("too_long", f"{len(text)} characters for {len(source)}")
     return texts
 
@@ -187,11 +190,12 @@ class OpenAIProvider:
 
     def __init__(
         self,
-        settings: OpenAISettings,
+        translation: TranslationSettings,
         model: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.settings = settings
+        self.translation = translation
+        settings = self.settings = translation.openai
         self.model = model or os.environ.get(settings.model_env) or settings.model
         self.sleep = sleep
         self.format = 0
@@ -199,7 +203,7 @@ class OpenAIProvider:
     @property
     def configured(self) -> bool:
         """Only an endpoint the user named, or the provider pinned by name."""
-        pinned = os.environ.get(config().translation.provider_env) == self.name
+        pinned = os.environ.get(self.translation.provider_env) == self.name
         return bool(os.environ.get(self.settings.base_url_env)) or pinned
 
     def base_url(self) -> str:
@@ -288,7 +292,8 @@ class OpenAIProvider:
                     continue
                 break
             try:
-                return parse_answer(response.content, ids, None if texts else sources)
+                checked = None if texts else sources
+                return parse_answer(response.content, ids, self.translation, checked)
             except _Rejected as rejected:
                 reason, detail = rejected.reason, rejected.detail
         raise SkillError(

@@ -28,8 +28,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ...errors import SkillError
 from ...progress import Progress
+from ...settings.translation import ArgosSettings
 from ...store import home
-from .settings import ArgosSettings
 
 # Older packs (CTranslate2 2.x) have no model/config.json, so it is not required.
 _MODEL_FILES = ("model/model.bin", "sentencepiece.model")

@@ -16,16 +16,16 @@ from pathlib import Path
 import yaml
 
 from ...captions import Cue
-from ...config import config
 from ...errors import SkillError
+from ...settings.local import CueRules
+from ...settings.skill import SkillConfig
+from ...settings.translation import ProviderName, TranslationSettings
 from ..cues.text import join, primary_language
-from ..settings import CueRules
 from .argos import ArgosProvider
 from .base import Job, Provider, names
 from .fit import budget, fit_cue, fits
 from .ollama import OllamaProvider
 from .openai import OpenAIProvider, too_long
-from .settings import ProviderName
 from .whisper import WhisperProvider
 
 # Errors after which the next provider may still succeed.
@@ -34,20 +34,20 @@ _FAILED = ("translation_failed", "translation_timeout")
 LANGUAGE_FAILURES = ("translation_unavailable", *_FAILED, "translator_insecure")
 
 
-def registry(model: str | None = None) -> dict[ProviderName, Provider]:
-    settings = config().translation
+def registry(config: SkillConfig, model: str | None = None) -> dict[ProviderName, Provider]:
+    settings = config.translation
     return {
         "argos": ArgosProvider(settings.argos, settings.pivot),
-        "openai": OpenAIProvider(settings.openai),
-        "whisper": WhisperProvider(model),
-        "ollama": OllamaProvider(settings.openai),
+        "openai": OpenAIProvider(settings),
+        "whisper": WhisperProvider(config.local, model),
+        "ollama": OllamaProvider(settings),
     }
 
 
-def choose(job: Job, provider: str | None = None) -> list[Provider]:
+def choose(job: Job, config: SkillConfig, provider: str | None = None) -> list[Provider]:
     """Providers to try in order: the one asked for, or every capable one by config order."""
-    settings = config().translation
-    every = registry(job.model)
+    settings = config.translation
+    every = registry(config, job.model)
     asked = provider or os.environ.get(settings.provider_env) or None
     if asked is not None:
         if asked not in every:
@@ -70,9 +70,9 @@ def choose(job: Job, provider: str | None = None) -> list[Provider]:
     return capable
 
 
-def load_glossary() -> dict[str, str]:
+def load_glossary(settings: TranslationSettings) -> dict[str, str]:
     """Terms from the YAML or JSON mapping named by AI_SUBTITLES_GLOSSARY, if set."""
-    path = os.environ.get(config().translation.glossary_env)
+    path = os.environ.get(settings.glossary_env)
     if not path:
         return {}
     try:
@@ -86,7 +86,7 @@ def load_glossary() -> dict[str, str]:
     return {str(k): str(v) for k, v in raw.items()}
 
 
-def _check(texts: list[str], job: Job, provider: Provider) -> None:
+def _check(texts: list[str], job: Job, provider: Provider, settings: TranslationSettings) -> None:
     def fail(reason: str, detail: str) -> SkillError:
         return SkillError(
             "translation_failed", provider=provider.name, reason=reason, detail=detail, **names(job)
@@ -96,7 +96,7 @@ def _check(texts: list[str], job: Job, provider: Provider) -> None:
         raise fail("misaligned", f"asked for {len(job.texts)} lines, got {len(texts)}")
     if any(not t.strip() for t in texts):
         raise fail("empty", "")
-    runaway = [i for i, t in enumerate(texts) if too_long(t, job.texts[i])]
+    runaway = [i for i, t in enumerate(texts) if too_long(t, job.texts[i], settings)]
     if runaway:
         i = runaway[0]
         raise fail("too_long", f"{len(texts[i])} characters for {len(job.texts[i])}")
@@ -144,6 +144,7 @@ def translate_cues(
     *,
     audio: Path | None,
     rules: CueRules,
+    config: SkillConfig,
     provider: str | None = None,
     glossary: dict[str, str] | None = None,
     model: str | None = None,
@@ -154,25 +155,29 @@ def translate_cues(
     asked again shorter, and what still does not fit two lines is split inside
     its source cue's window (`fit.fit_cue`). With no provider named, capable
     providers are tried in config order and a failing one hands over to the
-    next; the last failure is raised.
+    next; the last failure is raised. `config` is skill.yaml's, passed down by the caller.
     """
+    settings = config.translation
     if not cues or primary_language(source) == primary_language(target):
         return [c.model_copy(deep=True) for c in cues]
+    source_code, target_code = primary_language(source), primary_language(target)
     job = Job(
         texts=[join(c.lines, source, rules) for c in cues],
         times=[(c.start, c.end) for c in cues],
-        source=primary_language(source),
-        target=primary_language(target),
+        source=source_code,
+        target=target_code,
         audio=audio,
-        glossary=load_glossary() if glossary is None else glossary,
+        glossary=load_glossary(settings) if glossary is None else glossary,
         budgets=[budget(c.end - c.start, rules) for c in cues],
         model=model,
+        source_name=settings.name(source_code),
+        target_name=settings.name(target_code),
     )
     failure: SkillError | None = None
-    for candidate in choose(job, provider):
+    for candidate in choose(job, config, provider):
         try:
             texts = candidate.translate(job)
-            _check(texts, job, candidate)
+            _check(texts, job, candidate, settings)
         except SkillError as error:
             if error.code not in _FAILED:
                 # Whatever stopped it, the message can name the pair.

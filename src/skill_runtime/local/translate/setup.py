@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import httpx
 
-from ...config import config
 from ...errors import SkillError
 from ...language_tags import canonical
 from ...progress import Progress
 from ...results import Result
+from ...settings.translation import TranslationSettings
 from ..cues.text import primary_language
 from . import packs
 from .openai import check_base_url
 
 
-def parse_pair(text: str) -> tuple[str, str]:
+def parse_pair(text: str, settings: TranslationSettings) -> tuple[str, str]:
     """ "en-es" or "en:es" as two checked primary codes; a usage error otherwise."""
     parts = text.replace(":", "-").split("-")
     if len(parts) != 2 or not all(parts):
@@ -29,7 +29,9 @@ def parse_pair(text: str) -> tuple[str, str]:
             problem=f"--translation takes a pair like en-es, not {text[:40]!r}",
             usage="ai-subtitles setup --translation en-es",
         )
-    source, target = (primary_language(canonical(p, option="--translation")) for p in parts)
+    source, target = (
+        primary_language(canonical(p, settings, option="--translation")) for p in parts
+    )
     if source == target:
         raise SkillError(
             "usage", problem="--translation needs two different languages", usage="e.g. en-es"
@@ -37,14 +39,13 @@ def parse_pair(text: str) -> tuple[str, str]:
     return source, target
 
 
-def install_pair(text: str, progress: Progress) -> Result:
-    source, target = parse_pair(text)
-    settings = config().translation
+def install_pair(text: str, settings: TranslationSettings, progress: Progress) -> Result:
+    source, target = parse_pair(text, settings)
     argos = settings.argos
     check_base_url(packs.index_url(argos))
     have = packs.installed_pairs(argos)
     if packs.route(have, source, target, settings.pivot) is not None:
-        return _answer(source, target, [], have)
+        return _answer(settings, source, target, [], have)
     progress.status("progress/fetching_pack_index")
     with httpx.Client(timeout=argos.timeout_s, follow_redirects=True) as client:
         index = packs.fetch_index(client, argos)
@@ -63,13 +64,17 @@ def install_pair(text: str, progress: Progress) -> Result:
                 check_base_url(link)
         for from_code, to_code in missing:
             packs.install(client, argos, index, from_code, to_code, progress)
-    return _answer(source, target, missing, packs.installed_pairs(argos))
+    return _answer(settings, source, target, missing, packs.installed_pairs(argos))
 
 
 def _answer(
-    source: str, target: str, installed: list[tuple[str, str]], pairs: set[tuple[str, str]]
+    settings: TranslationSettings,
+    source: str,
+    target: str,
+    installed: list[tuple[str, str]],
+    pairs: set[tuple[str, str]],
 ) -> Result:
-    name = config().translation.name
+    name = settings.name
     return Result(
         action="setup",
         template="local/translation_ready",
@@ -79,7 +84,7 @@ def _answer(
             "source_name": name(source),
             "target_name": name(target),
             "installed": [f"{a}→{b}" for a, b in installed],
-            "route": packs.route(pairs, source, target, config().translation.pivot),
+            "route": packs.route(pairs, source, target, settings.pivot),
         },
         data={
             "installed": [list(p) for p in installed],

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ...config import config
 from ...errors import SkillError
+from ...settings.local import LocalSettings
+from ...settings.translation import ProviderName
 from ..asr import load_model
 from ..audio import load_audio
 from ..probe import probe
 from .base import Job, names
-from .settings import ProviderName
 
 TimedWord = tuple[str, float, float]
 
@@ -64,14 +64,15 @@ def partition(words: Sequence[TimedWord], spans: Sequence[tuple[float, float]]) 
 class WhisperProvider:
     name: ProviderName = "whisper"
 
-    def __init__(self, model: str | None = None) -> None:
+    def __init__(self, settings: LocalSettings, model: str | None = None) -> None:
+        self.settings = settings
         self.model = model
 
     def supports(self, source: str, target: str, *, audio: Path | None) -> bool:
         return target == "en" and source != "en" and audio is not None
 
     def _words(self, audio: Path, source: str) -> list[TimedWord]:
-        settings = config().local
+        settings = self.settings
         info = probe(audio, settings.media_extensions)
         model: Any = load_model(settings.model, self.model)
         segments, _ = model.transcribe(

@@ -5,33 +5,29 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import Field, TypeAdapter, field_validator
 
-from ...captions import Aspect
-
-
-class _Edit(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from .base import Aspect, Strict
 
 
-class AddLanguages(_Edit):
+class AddLanguages(Strict):
     kind: Literal["add_languages"] = "add_languages"
     languages: list[str]
 
 
-class RemoveLanguages(_Edit):
+class RemoveLanguages(Strict):
     kind: Literal["remove_languages"] = "remove_languages"
     languages: list[str]
 
 
-class OnlyLanguages(_Edit):
+class OnlyLanguages(Strict):
     """Keep exactly these languages ("only English", "只要中文")."""
 
     kind: Literal["only_languages"] = "only_languages"
     languages: list[str]
 
 
-class Bilingual(_Edit):
+class Bilingual(Strict):
     """Burn two languages stacked (primary larger), or go back to one."""
 
     kind: Literal["bilingual"] = "bilingual"
@@ -39,12 +35,12 @@ class Bilingual(_Edit):
     languages: list[str] = Field(default_factory=list)
 
 
-class Burn(_Edit):
+class Burn(Strict):
     kind: Literal["burn"] = "burn"
     enabled: bool
 
 
-class FontSize(_Edit):
+class FontSize(Strict):
     """An absolute size in pixels of the output frame, or a relative scale.
 
     Any number said is kept: the readable range (skill.yaml `edits.limits`) is
@@ -56,73 +52,73 @@ class FontSize(_Edit):
     scale: float | None = Field(None, gt=0)
 
 
-class Color(_Edit):
+class Color(Strict):
     kind: Literal["color"] = "color"
     color: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
     name: str | None = None
 
 
-class Outline(_Edit):
+class Outline(Strict):
     kind: Literal["outline"] = "outline"
     enabled: bool
 
 
-class Box(_Edit):
+class Box(Strict):
     kind: Literal["box"] = "box"
     enabled: bool
 
 
-class Position(_Edit):
+class Position(Strict):
     kind: Literal["position"] = "position"
     position: Literal["top", "bottom"]
 
 
-class AspectEdit(_Edit):
+class AspectEdit(Strict):
     kind: Literal["aspect"] = "aspect"
     aspect: Aspect
 
 
-class Resolution(_Edit):
+class Resolution(Strict):
     kind: Literal["height"] = "height"
     height: Literal[720, 1080]
 
 
-class Highlight(_Edit):
+class Highlight(Strict):
     kind: Literal["highlight"] = "highlight"
     enabled: bool
 
 
-class Shift(_Edit):
+class Shift(Strict):
     """Move every cue by `seconds` (positive = later)."""
 
     kind: Literal["shift"] = "shift"
     seconds: float
 
 
-class Replace(_Edit):
+class Replace(Strict):
     kind: Literal["replace"] = "replace"
     old: str = Field(min_length=1)
     new: str
 
 
-class MaxChars(_Edit):
+class MaxChars(Strict):
     kind: Literal["max_chars"] = "max_chars"
     chars: int = Field(ge=0, le=999)
 
 
-class Style(_Edit):
+class Style(Strict):
     kind: Literal["style"] = "style"
     style: str
 
 
-class Preset(_Edit):
+class Preset(Strict):
     """A named bundle of settings from skill.yaml ("make it look better")."""
 
     kind: Literal["preset"] = "preset"
     name: str
 
 
-class Keywords(_Edit):
+class Keywords(Strict):
     """Words to draw in the accent colour ("highlight the words pasta and eggs")."""
 
     kind: Literal["keywords"] = "keywords"
@@ -137,7 +133,7 @@ class Keywords(_Edit):
         return value
 
 
-class Deliver(_Edit):
+class Deliver(Strict):
     """Fit the exported MP4 for a channel or under a size; neither set means no limit."""
 
     kind: Literal["deliver"] = "deliver"
@@ -145,13 +141,13 @@ class Deliver(_Edit):
     max_mb: float | None = Field(None, gt=0, le=4000)
 
 
-class LookFirst(_Edit):
+class LookFirst(Strict):
     """ "Show me how it looks": a contact sheet of four captioned moments, no video encoded."""
 
     kind: Literal["preview"] = "preview"
 
 
-class OutOfScope(_Edit):
+class OutOfScope(Strict):
     """Something only the cloud backend does (music, titles, cuts)."""
 
     kind: Literal["out_of_scope"] = "out_of_scope"

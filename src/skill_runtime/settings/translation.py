@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from .base import Strict
 
 ProviderName = Literal["argos", "openai", "whisper", "ollama"]
 DEFAULT_ORDER: tuple[ProviderName, ...] = ("argos", "openai", "whisper", "ollama")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Language(_Strict):
+class Language(Strict):
     """A language's display name and the words (any script) a user may call it by."""
 
     name: str
     phrases: list[str] = Field(default_factory=list)
 
 
-class OpenAISettings(_Strict):
+class OpenAISettings(Strict):
     base_url_env: str = "OPENAI_BASE_URL"
     api_key_env: str = "OPENAI_API_KEY"
     model_env: str = "AI_SUBTITLES_TRANSLATION_MODEL"
@@ -38,7 +36,7 @@ class OpenAISettings(_Strict):
     ollama_probe_s: float = Field(0.5, gt=0)
 
 
-class ArgosSettings(_Strict):
+class ArgosSettings(Strict):
     """Offline packs from the Argos package index, kept under the store."""
 
     index_url: str = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
@@ -49,7 +47,7 @@ class ArgosSettings(_Strict):
     timeout_s: float = Field(60.0, gt=0)
 
 
-class TranslationSettings(_Strict):
+class TranslationSettings(Strict):
     order: list[ProviderName] = Field(default_factory=lambda: list(DEFAULT_ORDER))
     provider_env: str = "AI_SUBTITLES_TRANSLATOR"
     glossary_env: str = "AI_SUBTITLES_GLOSSARY"

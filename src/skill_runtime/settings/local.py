@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from .base import Strict
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CueRules(_Strict):
+class CueRules(Strict):
     """Timed-text limits (Netflix/BBC defaults, see subtitle-craft.md)."""
 
     max_lines: int = Field(2, ge=1)
@@ -44,7 +42,7 @@ class CueRules(_Strict):
         return self.model_copy(update={k: v for k, v in changes.items() if v is not None})
 
 
-class StylePreset(_Strict):
+class StylePreset(Strict):
     """One look; sizes are fractions of the output's shorter side so they scale."""
 
     font_size: float = 0.05
@@ -67,7 +65,7 @@ class StylePreset(_Strict):
     accent_colour: str = "&H0000E5FF"
 
 
-class Shape(_Strict):
+class Shape(Strict):
     """An output frame and the margins that keep captions out of platform UI."""
 
     width: int
@@ -92,7 +90,7 @@ class Shape(_Strict):
         return self.margin_side if self.margin_right is None else self.margin_right
 
 
-class PopTiming(_Strict):
+class PopTiming(Strict):
     """How words are grouped for a few-words-at-a-time style.
 
     A group closes once it has been on screen `target_s` (or holds `max_words`
@@ -111,7 +109,7 @@ class PopTiming(_Strict):
     anchor: dict[str, float] = Field(default_factory=lambda: {"bottom": 0.5, "top": 0.15})
 
 
-class KeywordRules(_Strict):
+class KeywordRules(Strict):
     """What the keywords style colours besides the words a user lists."""
 
     number_words: dict[str, list[str]] = Field(default_factory=dict)
@@ -119,14 +117,14 @@ class KeywordRules(_Strict):
     not_names: dict[str, list[str]] = Field(default_factory=dict)
 
 
-class ShortForm(_Strict):
+class ShortForm(Strict):
     pop: dict[str, PopTiming] = Field(default_factory=lambda: {"pop": PopTiming()})
     # A spoken-word highlight shorter than this takes the next word with it.
     highlight_min_s: float = Field(0.25, gt=0)
     keywords: KeywordRules = KeywordRules()
 
 
-class SafeZone(_Strict):
+class SafeZone(Strict):
     """Pixels a platform's UI covers on a 1080x1920 frame, and where the figures come from."""
 
     name: str
@@ -137,7 +135,7 @@ class SafeZone(_Strict):
     source: str
 
 
-class SizeChannel(_Strict):
+class SizeChannel(Strict):
     """A chat or mail channel's video size limit."""
 
     name: str
@@ -145,7 +143,7 @@ class SizeChannel(_Strict):
     source: str
 
 
-class DeliverySettings(_Strict):
+class DeliverySettings(Strict):
     """Fitting an MP4 under a size limit: capped-CRF H.264, resolution lowered only when needed."""
 
     channels: dict[str, SizeChannel] = Field(default_factory=dict)
@@ -165,7 +163,7 @@ class DeliverySettings(_Strict):
     vbv_buffer_s: float = Field(1.0, gt=0)
 
 
-class ModelSettings(_Strict):
+class ModelSettings(Strict):
     default: str = "base"
     env_var: str = "AI_SUBTITLES_MODEL"
     named: list[str] = Field(default_factory=list)
@@ -177,7 +175,7 @@ class ModelSettings(_Strict):
     bundled_sha256: str = ""
 
 
-class RecognitionSettings(_Strict):
+class RecognitionSettings(Strict):
     vad_min_silence_ms: int = 500
     no_speech_threshold: float = 0.6
     log_prob_threshold: float = -1.0
@@ -194,7 +192,7 @@ class RecognitionSettings(_Strict):
     turn_energy_db: float = Field(8.0, gt=0)
 
 
-class VideoSettings(_Strict):
+class VideoSettings(Strict):
     crf: int = 20
     preset: str = "veryfast"
     audio_bitrate: str = "160k"
@@ -207,12 +205,12 @@ class VideoSettings(_Strict):
     sheet_frame_width: int = 360
 
 
-class FontSettings(_Strict):
+class FontSettings(Strict):
     family: str = "Noto Sans"
     packages: list[str] = Field(default_factory=lambda: ["fontpkg_noto_sans"])
 
 
-class LocalSettings(_Strict):
+class LocalSettings(Strict):
     model: ModelSettings = ModelSettings()
     recognition: RecognitionSettings = RecognitionSettings()
     cues: CueRules = CueRules()

@@ -5,24 +5,20 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from ...captions import Aspect
-from .models import Edit
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from .base import Aspect, Strict
+from .edit_models import Edit
 
 
-class PhraseRule(_Strict):
+class PhraseRule(Strict):
     """Any of `phrases` means `edit`; an on/off edit flips when a negation precedes it."""
 
     phrases: list[str] = Field(min_length=1)
     edit: Edit
 
 
-class PatternRule(_Strict):
+class PatternRule(Strict):
     """A regular expression whose named groups fill the fields of an edit of `kind`."""
 
     kind: Literal["font_size", "max_chars", "replace", "color", "keywords", "deliver"]
@@ -35,12 +31,12 @@ class PatternRule(_Strict):
         return value
 
 
-class NamedColor(_Strict):
+class NamedColor(Strict):
     hex: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
     phrases: list[str] = Field(min_length=1)
 
 
-class LanguageVerbs(_Strict):
+class LanguageVerbs(Strict):
     """Words before a language name that decide whether it is added, removed or kept alone."""
 
     add: list[str]
@@ -48,7 +44,7 @@ class LanguageVerbs(_Strict):
     only: list[str]
 
 
-class ShiftWords(_Strict):
+class ShiftWords(Strict):
     """A time quantity is a shift only next to one of `context`; direction from later/earlier."""
 
     quantity: str
@@ -58,7 +54,7 @@ class ShiftWords(_Strict):
     milliseconds: list[str]
 
 
-class UndoWords(_Strict):
+class UndoWords(Strict):
     """Phrases for stepping back through a job's edit history."""
 
     count: list[str] = Field(default_factory=list)
@@ -76,7 +72,7 @@ class UndoWords(_Strict):
         return value
 
 
-class CaptionPatch(_Strict):
+class CaptionPatch(Strict):
     """Settings a preset sets; unset fields are left alone."""
 
     style: str | None = None
@@ -91,12 +87,12 @@ class CaptionPatch(_Strict):
     platform: str | None = None
 
 
-class PresetSpec(_Strict):
+class PresetSpec(Strict):
     default: CaptionPatch
     by_aspect: dict[Aspect, CaptionPatch] = Field(default_factory=dict)
 
 
-class EditLimits(_Strict):
+class EditLimits(Strict):
     """Values an edit may set: outside them it is refused, with the range, before anything changes.
 
     Font sizes are pixels of a 1080-pixel short side, like `font_size` itself.
@@ -106,7 +102,7 @@ class EditLimits(_Strict):
     max_chars: tuple[int, int] = (10, 80)
 
 
-class EditsConfig(_Strict):
+class EditsConfig(Strict):
     rules: list[PhraseRule] = Field(default_factory=list)
     patterns: list[PatternRule] = Field(default_factory=list)
     colors: dict[str, NamedColor] = Field(default_factory=dict)

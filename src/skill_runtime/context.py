@@ -1,0 +1,39 @@
+"""What the CLI hands down to every layer below it: plain data, no behaviour.
+
+`Context` and `CaptionRequest` live here rather than with the backends so the engine
+(`local/`, `cloud/`, `batch/`) can take them without importing the layer that wraps it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .captions import CaptionOptions
+from .progress import Progress
+from .settings.skill import SkillConfig
+from .store import Store
+
+
+@dataclass
+class Context:
+    """What every backend needs from the CLI: data, state, where to write, where to talk."""
+
+    config: SkillConfig
+    store: Store
+    out_dir: Path
+    progress: Progress
+    version: str
+    platform: str
+    language: str | None = None
+    model: str | None = None
+    overwrite: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class CaptionRequest(CaptionOptions):
+    path: Path
+    # How the user asked, for the job's edit history ("caption talk.mp4 --aspect 9:16").
+    said: str | None = None
+    # Stop at the contact sheet: recognise and lay out, encode no video.
+    preview: bool = False
