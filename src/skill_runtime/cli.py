@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import atomic, handlers
-from .backends import Backend, Check, get_backend
+from .backends import Backend, get_backend
 from .batch.models import BatchOptions, FileReport, OnFile
 from .config import config
 from .context import CaptionRequest, Context
@@ -29,7 +29,7 @@ from .manifest import manifest
 from .messages import redact, render
 from .platform import Host, detect_host
 from .progress import Progress
-from .results import MediaFile, Result
+from .results import Check, MediaFile, Result
 from .router import route
 from .settings.skill import SkillConfig
 from .settings.translation import TranslationSettings

@@ -30,3 +30,12 @@ class Result(BaseModel):
     context: dict[str, Any] = Field(default_factory=dict)
     media: list[MediaFile] = Field(default_factory=list)
     data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Check(BaseModel):
+    """One line of `doctor`: required checks failing make doctor exit non-zero."""
+
+    name: str
+    ok: bool
+    detail: str
+    required: bool = True

@@ -6,9 +6,9 @@ import importlib
 
 from ..context import Context
 from ..errors import SkillError
-from .base import Backend, Check
+from .base import Backend
 
-__all__ = ["Backend", "Check", "get_backend"]
+__all__ = ["Backend", "get_backend"]
 
 _BACKENDS = {
     "local": ("skill_runtime.backends.local", "LocalBackend"),

@@ -5,21 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import BaseModel
-
 from ..batch.models import BatchOptions, OnFile
 from ..context import CaptionRequest, Context
 from ..errors import SkillError
-from ..results import Result
-
-
-class Check(BaseModel):
-    """One line of `doctor`: required checks failing make doctor exit non-zero."""
-
-    name: str
-    ok: bool
-    detail: str
-    required: bool = True
+from ..results import Check, Result
 
 
 class Backend:

@@ -45,9 +45,9 @@ from ..errors import SkillError
 from ..gui_phrases import translate_gui
 from ..messages import render
 from ..outputs import Expect, output_set
-from ..results import MediaFile, Result
+from ..results import Check, MediaFile, Result
 from ..settings.cloud import Endpoints
-from .base import Backend, Check
+from .base import Backend
 
 T = TypeVar("T")
 

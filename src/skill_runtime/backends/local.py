@@ -32,8 +32,8 @@ from ..local.translate.doctor import translation_check
 from ..local.translate.setup import install_pair
 from ..messages import render
 from ..outputs import check_folder, shown, where_written
-from ..results import MediaFile, Result
-from .base import Backend, Check
+from ..results import Check, MediaFile, Result
+from .base import Backend
 
 
 def _changes(changes: list[Change]) -> list[dict[str, Any]]:

@@ -6,15 +6,13 @@ the manifest; the base URL moves to an emulator the same way.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from ..errors import SkillError
+from ..loopback import is_loopback
 from ..settings.cloud import CloudSettings
-
-_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 
 def _positive(env: Mapping[str, str], name: str, default: float) -> float:
@@ -28,16 +26,6 @@ def _positive(env: Mapping[str, str], name: str, default: float) -> float:
     if value < 0:
         raise SkillError("usage", problem=f"{name} must not be negative")
     return value
-
-
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check_url(url: str) -> str:

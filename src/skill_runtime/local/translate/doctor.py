@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit
 
-from ...backends.base import Check
 from ...messages import render
+from ...results import Check
 from ...settings.translation import TranslationSettings
 from . import ollama, packs
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ...cloud.settings import is_loopback
+from ...loopback import is_loopback
 from ...settings.translation import ProviderName, TranslationSettings
 from .openai import OpenAIProvider
 

@@ -27,8 +27,8 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from ...cloud.settings import is_loopback
 from ...errors import SkillError
+from ...loopback import is_loopback
 from ...messages import render
 from ...settings.translation import ProviderName, TranslationSettings
 from .base import Job, names
