@@ -13,6 +13,7 @@ from skill_runtime.config import config
 from skill_runtime.context import CaptionRequest, Context
 from skill_runtime.errors import SkillError
 from skill_runtime.handlers import say
+from skill_runtime.local.chat import CaptionNext, RenderNext, respond
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip
 from skill_runtime.local.session import CaptionJob
@@ -209,3 +210,22 @@ def test_burning_in_says_which_saved_look_now_shows(captioned: LocalBackend) -> 
     _say(captioned, "make them yellow")
     answer = _say(captioned, "burn them in")
     assert "Now burned in with the look saved earlier: Colour #FFE600." in answer
+
+
+def test_a_first_request_for_captions_is_handed_back_to_the_backend(
+    backend: LocalBackend, clip: Path
+) -> None:
+    """The chat layer decides what to caption; captioning itself is the backend's."""
+    _open(backend, clip)
+    reply = respond(backend.ctx, "中英双语字幕，竖屏")
+    assert isinstance(reply, CaptionNext)
+    assert (reply.request.path, reply.request.aspect) == (clip, "9:16")
+    assert reply.request.said == "中英双语字幕，竖屏"
+    assert backend.current_job().tracks == {}
+
+
+def test_captions_asked_for_on_a_captioned_job_are_a_render_for_the_backend(
+    captioned: LocalBackend,
+) -> None:
+    reply = respond(captioned.ctx, "add captions")
+    assert reply == RenderNext(changes=[])
