@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import atomic, handlers
-from .backends import Backend, CaptionRequest, Check, Context, get_backend
+from .backends import Backend, CaptionRequest, Check, Context, actions, get_backend
 from .batch.models import BatchOptions, FileReport, OnFile
 from .config import SkillConfig, config
-from .errors import SkillError
+from .errors import ErrorCode, SkillError
 from .language_tags import canonical, canonical_list
 from .manifest import manifest
 from .messages import redact, render
@@ -244,6 +244,23 @@ def _file_line(as_json: bool) -> OnFile:
     return emit
 
 
+def _ask(args: argparse.Namespace, batch: BatchOptions | None) -> actions.Ask:
+    """The command's arguments as the action table takes them."""
+    items: list[str] = getattr(args, "items", [])
+    max_size: str | None = getattr(args, "max_size", None)
+    return actions.Ask(
+        text=getattr(args, "text", ""),
+        files=[Path(i) for i in items if not handlers.urls_in(i)],
+        urls=[i for i in items if handlers.urls_in(i)],
+        resume=getattr(args, "resume", False),
+        cancel=getattr(args, "cancel", False),
+        channel=getattr(args, "channel", None),
+        max_bytes=parse_size(max_size) if max_size else None,
+        batch=batch,
+        on_file=_file_line(getattr(args, "json", False)) if batch else None,
+    )
+
+
 def _doctor(ctx: Context, host: Host) -> Result:
     checks = [
         Check(name="python", ok=sys.version_info >= (3, 10), detail=sys.version.split()[0]),
@@ -285,35 +302,23 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
     # Checked before the backend (and its heavy imports) loads: a bad value fails at once.
     request = _caption_request(args, ctx) if args.command == "caption" else None
     batch = _batch_options(args, ctx) if args.command == "batch" else None
+    ask = _ask(args, batch)
     backend: Backend = get_backend(getattr(args, "backend", "local"), ctx)
-    if args.command == "say":
+    action = actions.COMMANDS.get(args.command)
+    if action is not None:
+        yield actions.run(action, backend, ask)
+    elif args.command == "say":
         yield from handlers.say(args.text, args.file, backend, cfg)
-    elif args.command == "upload":
-        files = [Path(i) for i in args.items if not handlers.urls_in(i)]
-        yield backend.upload(files, [i for i in args.items if handlers.urls_in(i)])
-    elif args.command == "chat":
-        yield backend.chat(args.text)
-    elif args.command == "export" and (args.max_size or args.channel):
-        limit = parse_size(args.max_size) if args.max_size else None
-        yield backend.export_sized(channel=args.channel, max_bytes=limit)
-    elif args.command == "export":
-        yield backend.export(resume=args.resume, cancel=args.cancel)
     elif args.command == "preview":
         yield backend.preview()
     elif request is not None:
         if args.preview and backend.name != "local":
             raise SkillError("not_available", backend=backend.name, action="caption --preview")
         yield backend.caption(request)
-    elif batch is not None:
-        yield backend.batch(batch, _file_line(getattr(args, "json", False)))
-    elif args.command == "setup" and getattr(args, "translation", None):
+    elif getattr(args, "translation", None):
         yield backend.setup_translation(args.translation)
-    elif args.command == "setup":
-        yield backend.setup()
-    elif args.command == "credits":
-        yield backend.credits()
     else:
-        yield backend.state()
+        yield backend.setup()
 
 
 def _media_json(media: list[MediaFile]) -> list[dict[str, Any]]:
@@ -348,7 +353,7 @@ def _log_crash() -> None:
 
 
 def _fail(
-    code: str,
+    code: ErrorCode,
     context: dict[str, Any],
     as_json: bool,
     status: int,

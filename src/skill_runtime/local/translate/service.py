@@ -17,7 +17,7 @@ import yaml
 
 from ...captions import Cue
 from ...config import config
-from ...errors import SkillError
+from ...errors import ErrorCode, SkillError
 from ..cues.text import join, primary_language
 from ..settings import CueRules
 from .argos import ArgosProvider
@@ -29,9 +29,11 @@ from .settings import ProviderName
 from .whisper import WhisperProvider
 
 # Errors after which the next provider may still succeed.
-_FAILED = ("translation_failed", "translation_timeout")
+_FAILED: frozenset[ErrorCode] = frozenset({"translation_failed", "translation_timeout"})
 # Errors that cost one language, never the others.
-LANGUAGE_FAILURES = ("translation_unavailable", *_FAILED, "translator_insecure")
+LANGUAGE_FAILURES: frozenset[ErrorCode] = _FAILED | frozenset(
+    {"translation_unavailable", "translator_insecure"}
+)
 
 
 def registry(model: str | None = None) -> dict[ProviderName, Provider]:
