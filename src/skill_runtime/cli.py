@@ -91,15 +91,19 @@ def _caption_options(c: argparse.ArgumentParser) -> None:
     c.add_argument("--platform", help="keep clear of an app's buttons: tiktok | reels | shorts")
 
 
+def _exit_codes() -> str:
+    """skill.yaml's exit statuses, as README and SKILL.md list them too."""
+    return ", ".join(f"{status} {name}" for name, status in config().exit_codes.items())
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _globals()
     p = _Parser(
         prog="ai-subtitles",
         description="Caption videos from a chat: subtitles, translations, burned-in or tracks.",
         parents=[common],
-        epilog="Exit codes: 0 ok, 1 internal, 2 usage, 3 bad input, 4 not available, "
-        "5 account, 6 network, 7 timeout. Env: NEMO_TOKEN, NEMO_API_BASE, AI_SUBTITLES_HOME, "
-        "AI_SUBTITLES_MODEL.",
+        epilog=f"Exit codes: {_exit_codes()}. Env: NEMO_TOKEN, NEMO_API_BASE, "
+        "AI_SUBTITLES_HOME, AI_SUBTITLES_MODEL.",
     )
     p.add_argument("--version", action="version", version=f"ai-subtitles {manifest().version}")
     sub: Any = p.add_subparsers(
