@@ -319,9 +319,9 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
         if args.preview and backend.name != "local":
             raise SkillError("not_available", backend=backend.name, action="caption --preview")
         yield backend.caption(request)
-    elif getattr(args, "translation", None):
+    elif args.command == "setup" and args.translation:
         yield backend.setup_translation(args.translation)
-    else:
+    else:  # setup, the one command left
         yield backend.setup()
 
 
