@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import atomic, handlers
-from .backends import Backend, get_backend
+from .backends import Backend, actions, get_backend
 from .batch.models import BatchOptions, FileReport, OnFile
 from .config import config
 from .context import CaptionRequest, Context
-from .errors import SkillError
+from .errors import ErrorCode, SkillError
 from .language_tags import canonical, canonical_list
 from .manifest import manifest
 from .messages import redact, render
@@ -94,15 +94,19 @@ def _caption_options(c: argparse.ArgumentParser) -> None:
     c.add_argument("--platform", help="keep clear of an app's buttons: tiktok | reels | shorts")
 
 
+def _exit_codes() -> str:
+    """skill.yaml's exit statuses, as README and SKILL.md list them too."""
+    return ", ".join(f"{status} {name}" for name, status in config().exit_codes.items())
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _globals()
     p = _Parser(
         prog="ai-subtitles",
         description="Caption videos from a chat: subtitles, translations, burned-in or tracks.",
         parents=[common],
-        epilog="Exit codes: 0 ok, 1 internal, 2 usage, 3 bad input, 4 not available, "
-        "5 account, 6 network, 7 timeout. Env: NEMO_TOKEN, NEMO_API_BASE, AI_SUBTITLES_HOME, "
-        "AI_SUBTITLES_MODEL.",
+        epilog=f"Exit codes: {_exit_codes()}. Env: NEMO_TOKEN, NEMO_API_BASE, "
+        "AI_SUBTITLES_HOME, AI_SUBTITLES_MODEL.",
     )
     p.add_argument("--version", action="version", version=f"ai-subtitles {manifest().version}")
     sub: Any = p.add_subparsers(
@@ -251,6 +255,23 @@ def _file_line(as_json: bool) -> OnFile:
     return emit
 
 
+def _ask(args: argparse.Namespace, batch: BatchOptions | None) -> actions.Ask:
+    """The command's arguments as the action table takes them."""
+    items: list[str] = getattr(args, "items", [])
+    max_size: str | None = getattr(args, "max_size", None)
+    return actions.Ask(
+        text=getattr(args, "text", ""),
+        files=[Path(i) for i in items if not handlers.urls_in(i)],
+        urls=[i for i in items if handlers.urls_in(i)],
+        resume=getattr(args, "resume", False),
+        cancel=getattr(args, "cancel", False),
+        channel=getattr(args, "channel", None),
+        max_bytes=parse_size(max_size) if max_size else None,
+        batch=batch,
+        on_file=_file_line(getattr(args, "json", False)) if batch else None,
+    )
+
+
 def _doctor(ctx: Context, host: Host) -> Result:
     checks = [
         Check(name="python", ok=sys.version_info >= (3, 10), detail=sys.version.split()[0]),
@@ -292,35 +313,23 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
     # Checked before the backend (and its heavy imports) loads: a bad value fails at once.
     request = _caption_request(args, ctx) if args.command == "caption" else None
     batch = _batch_options(args, ctx) if args.command == "batch" else None
+    ask = _ask(args, batch)
     backend: Backend = get_backend(getattr(args, "backend", "local"), ctx)
-    if args.command == "say":
+    action = actions.COMMANDS.get(args.command)
+    if action is not None:
+        yield actions.run(action, backend, ask)
+    elif args.command == "say":
         yield from handlers.say(args.text, args.file, backend, cfg)
-    elif args.command == "upload":
-        files = [Path(i) for i in args.items if not handlers.urls_in(i)]
-        yield backend.upload(files, [i for i in args.items if handlers.urls_in(i)])
-    elif args.command == "chat":
-        yield backend.chat(args.text)
-    elif args.command == "export" and (args.max_size or args.channel):
-        limit = parse_size(args.max_size) if args.max_size else None
-        yield backend.export_sized(channel=args.channel, max_bytes=limit)
-    elif args.command == "export":
-        yield backend.export(resume=args.resume, cancel=args.cancel)
     elif args.command == "preview":
         yield backend.preview()
     elif request is not None:
         if args.preview and backend.name != "local":
             raise SkillError("not_available", backend=backend.name, action="caption --preview")
         yield backend.caption(request)
-    elif batch is not None:
-        yield backend.batch(batch, _file_line(getattr(args, "json", False)))
-    elif args.command == "setup" and getattr(args, "translation", None):
+    elif args.command == "setup" and args.translation:
         yield backend.setup_translation(args.translation)
-    elif args.command == "setup":
+    else:  # setup, the one command left
         yield backend.setup()
-    elif args.command == "credits":
-        yield backend.credits()
-    else:
-        yield backend.state()
 
 
 def _media_json(media: list[MediaFile]) -> list[dict[str, Any]]:
@@ -355,7 +364,7 @@ def _log_crash() -> None:
 
 
 def _fail(
-    code: str,
+    code: ErrorCode,
     context: dict[str, Any],
     as_json: bool,
     status: int,

@@ -1,7 +1,8 @@
-"""The five actions, each a thin call onto whichever backend is active.
+"""What a sentence asks for, run as actions onto whichever backend is active.
 
 Handlers know nothing of HTTP, ffmpeg or Whisper; they turn a routed request
-into a backend call, so both backends answer every action the same way.
+into rows of `backends.actions`' table, so both backends answer every action
+the same way, and the same way as the CLI's commands.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .backends import Backend
-from .batch.models import BatchOptions
-from .errors import SkillError
+from .backends import Backend, actions
+from .backends.actions import Ask
 from .results import Result
 from .router import route
 from .settings.skill import Action, SkillConfig
@@ -32,29 +32,12 @@ def run_action(
     config: SkillConfig,
     then: list[Action] | None = None,
 ) -> Result:
-    """Actions listed in skill.yaml's `skip_sse` call their endpoint; the rest go to chat.
+    """Actions listed in skill.yaml's `skip_sse` run their own call; the rest go to chat.
 
-    `then` are the actions the same sentence runs next, so an upload does not
-    tell the user to ask for what is about to happen anyway.
+    `then` are the actions the same sentence runs next.
     """
-    if action not in config.skip_sse:
-        return backend.chat(text)
-    if action == "upload":
-        urls = urls_in(text)
-        if not files and not urls:
-            raise SkillError("no_upload")
-        return backend.upload(files, urls, captioning_next="sse" in (then or []))
-    if action == "batch":
-        if not files:
-            raise SkillError("batch_no_sources")
-        return backend.batch(BatchOptions(sources=[str(f) for f in files]))
-    if action == "state":
-        return backend.state()
-    if action == "credits":
-        return backend.credits()
-    if action == "export":
-        return backend.export()
-    return backend.chat(text)
+    ask = Ask(text=text, files=files, urls=urls_in(text), then=tuple(then or ()))
+    return actions.run(action if action in config.skip_sse else "sse", backend, ask)
 
 
 def say(text: str, files: list[Path], backend: Backend, config: SkillConfig) -> Iterator[Result]:

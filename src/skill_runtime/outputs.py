@@ -307,11 +307,7 @@ def where_written(source: Path, media: list[MediaFile]) -> dict[str, str | None]
         return {"folder": None, "stem": None, "reason": None}
     name, plain = media[0].path.name, safe_stem(source.stem)
     stem = next(
-        (
-            f"{plain}-{n}"
-            for n in range(2, _MAX_NUMBER + 1)
-            if name.startswith(f"{plain}-{n}.")
-        ),
+        (f"{plain}-{n}" for n in range(2, _MAX_NUMBER + 1) if name.startswith(f"{plain}-{n}.")),
         None,
     )
     reason = "numbered" if stem else None

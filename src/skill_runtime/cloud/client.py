@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import ValidationError
 
-from ..errors import SkillError
+from ..errors import ErrorCode, SkillError, error_code
 from ..messages import redact
 from ..settings.skill import SkillConfig
 from .models import CodeEnvelope, SuccessEnvelope
@@ -39,7 +39,7 @@ class ApiFailure(SkillError):
 
     def __init__(
         self,
-        code: str,
+        code: ErrorCode,
         *,
         api_code: int | None = None,
         http_status: int | None = None,
@@ -81,7 +81,7 @@ def retry_after(response: httpx.Response, default: float) -> float:
 
 
 def _failure_for_code(config: SkillConfig, api_code: int, message: object, http: int) -> ApiFailure:
-    ours = config.error_for_api_code(api_code)
+    ours = error_code(config.error_for_api_code(api_code))
     if ours is None:
         return ApiFailure(
             "server_error", api_code=api_code, http_status=http, detail=short(message or api_code)

@@ -54,8 +54,6 @@ def effective(base: CloudSettings, env: Mapping[str, str] | None = None) -> Clou
             "still_working_every_s": _positive(
                 env, "NEMO_STILL_WORKING_S", base.still_working_every_s
             ),
-            "max_reply_chars": round(
-                _positive(env, "NEMO_MAX_REPLY_CHARS", base.max_reply_chars)
-            ),
+            "max_reply_chars": round(_positive(env, "NEMO_MAX_REPLY_CHARS", base.max_reply_chars)),
         }
     )

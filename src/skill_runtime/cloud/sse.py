@@ -19,7 +19,7 @@ import httpx
 from httpx_sse import aconnect_sse
 from pydantic import ValidationError
 
-from ..errors import SkillError
+from ..errors import SkillError, error_code
 from ..messages import render
 from ..progress import Heartbeat, Progress
 from .client import ApiClient, ApiFailure, network_error, short, unwrap
@@ -104,7 +104,7 @@ class _Reader:
 
     def _raise(self, code: object, message: object) -> None:
         api_code = int(code) if isinstance(code, int | str) and str(code).isdigit() else None
-        ours = self.config_errors(api_code) if api_code is not None else None
+        ours = error_code(self.config_errors(api_code)) if api_code is not None else None
         if ours is not None:
             raise ApiFailure(ours, api_code=api_code)
         raise ApiFailure(

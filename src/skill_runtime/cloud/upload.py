@@ -16,6 +16,10 @@ from pathlib import Path
 from ..errors import SkillError
 from ..progress import Progress
 from ..settings.skill import SkillConfig
+from .client import parse
+from .connection import Connection
+from .models import UploadAnswer, UploadedFile
+from .sessions import SessionRecord
 
 CHUNK = 256 * 1024
 FIELD = "files"
@@ -101,3 +105,44 @@ class UploadMeter:
 
     def restart(self) -> None:
         self.sent = 0
+
+
+def send_files(conn: Connection, paths: list[Path], progress: Progress) -> list[UploadedFile]:
+    """Stream the files to the session; a retry (new token, new session) starts the meter over."""
+    body = MultipartBody(paths)
+    meter = UploadMeter(progress, sum(body.sizes), ", ".join(p.name for p in paths))
+
+    def fresh() -> Iterator[bytes]:
+        meter.restart()
+        return body.chunks(meter)
+
+    def send(token: str, session: SessionRecord) -> UploadAnswer:
+        data = conn.client.call(
+            "POST",
+            conn.settings.endpoints.upload.format(session_id=session.session_id),
+            token=token,
+            body=fresh,
+            headers={"Content-Type": body.content_type, "Content-Length": str(body.length)},
+        )
+        answer: UploadAnswer = parse(UploadAnswer, data)
+        return answer
+
+    answer = conn.run(send)
+    progress.finish()
+    return answer.files
+
+
+def send_urls(conn: Connection, urls: list[str]) -> list[UploadedFile]:
+    """Links the server fetches itself."""
+
+    def send(token: str, session: SessionRecord) -> UploadAnswer:
+        data = conn.client.call(
+            "POST",
+            conn.settings.endpoints.upload.format(session_id=session.session_id),
+            token=token,
+            json_body={"urls": urls},
+        )
+        answer: UploadAnswer = parse(UploadAnswer, data)
+        return answer
+
+    return conn.run(send).files

@@ -106,9 +106,7 @@ def _rules_for(ctx: Context, job: CaptionJob) -> RulesFor:
     local = ctx.config.local
 
     def rules_for(settings: CaptionSettings) -> CueRules:
-        shape = output_shape(
-            local, settings.aspect, job.media, settings.height, settings.platform
-        )
+        shape = output_shape(local, settings.aspect, job.media, settings.height, settings.platform)
         return effective_rules(local, settings, shape)
 
     return rules_for

@@ -86,8 +86,11 @@ def probe(path: Path, extensions: list[str]) -> MediaInfo:
     try:
         container = av.open(str(resolved))
     except (av.FFmpegError, UnicodeDecodeError) as exc:
-        code = "corrupt_media" if _looks_like_media(resolved) else "not_media"
-        raise SkillError(code, path=str(path), detail=str(exc)) from exc
+        raise SkillError(
+            "corrupt_media" if _looks_like_media(resolved) else "not_media",
+            path=str(path),
+            detail=str(exc),
+        ) from exc
     with container:
         video = next(iter(container.streams.video), None)
         audio = next(iter(container.streams.audio), None)

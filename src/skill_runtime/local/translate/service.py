@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from ...captions import Cue
-from ...errors import SkillError
+from ...errors import ErrorCode, SkillError
 from ...settings.local import CueRules
 from ...settings.skill import SkillConfig
 from ...settings.translation import ProviderName, TranslationSettings
@@ -29,9 +29,11 @@ from .openai import OpenAIProvider, too_long
 from .whisper import WhisperProvider
 
 # Errors after which the next provider may still succeed.
-_FAILED = ("translation_failed", "translation_timeout")
+_FAILED: frozenset[ErrorCode] = frozenset({"translation_failed", "translation_timeout"})
 # Errors that cost one language, never the others.
-LANGUAGE_FAILURES = ("translation_unavailable", *_FAILED, "translator_insecure")
+LANGUAGE_FAILURES: frozenset[ErrorCode] = _FAILED | frozenset(
+    {"translation_unavailable", "translator_insecure"}
+)
 
 
 def registry(config: SkillConfig, model: str | None = None) -> dict[ProviderName, Provider]:
