@@ -41,8 +41,8 @@ _CHECK_LINE = 30
 def effective_rules(settings: LocalSettings, caption: CaptionSettings, shape: Shape) -> CueRules:
     """The cue rules narrowed by the frame (vertical lines are shorter) and the style."""
     preset = style_preset(settings, caption.style)
-    limits = [settings.cues.max_chars_per_line, caption.max_chars]
-    limits += [x for x in (shape.max_chars_per_line, preset.max_chars_per_line) if x]
+    narrower = (caption.max_chars, shape.max_chars_per_line, preset.max_chars_per_line)
+    limits = [settings.cues.max_chars_per_line, *(x for x in narrower if x)]
     return settings.cues.with_overrides(max_chars_per_line=min(limits))
 
 
