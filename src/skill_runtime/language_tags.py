@@ -27,10 +27,10 @@ def _names() -> dict[str, str]:
     table: dict[str, str] = {}
     for code in settings.codes:
         language = langcodes.Language.get(code)
-        for name in (language.display_name(), language.autonym()):
+        for name in (settings.name(code), language.display_name(), language.autonym()):
             table.setdefault(name.lower(), code)
     for code, entry in settings.languages.items():
-        for name in (entry.name, *entry.phrases):
+        for name in entry.phrases:
             table.setdefault(name.lower(), code)
     return table
 

@@ -43,6 +43,7 @@ from ..config import Endpoints
 from ..draft import Draft, summarize
 from ..errors import SkillError
 from ..gui_phrases import translate_gui
+from ..language_names import language_name
 from ..messages import render
 from ..outputs import Expect, output_set
 from ..results import MediaFile, Result
@@ -50,16 +51,9 @@ from .base import Backend, CaptionRequest, Check, Context
 
 T = TypeVar("T")
 
-LANGUAGE_NAMES = {
-    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fr": "French",
-    "hi": "Hindi", "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean",
-    "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "th": "Thai",
-    "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
-}  # fmt: skip
-
 
 def language_list(codes: list[str]) -> str:
-    names = [LANGUAGE_NAMES.get(c.lower(), c) for c in codes]
+    names = [language_name(c) for c in codes]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 

@@ -17,6 +17,7 @@ from .. import atomic
 from ..backends.base import CaptionRequest, Context
 from ..captions import CaptionSettings, Cue, Word
 from ..errors import SkillError
+from ..language_names import iso639_2
 from ..outputs import Expect, OutputSet, output_set
 from ..results import MediaFile, MediaKind
 from .asr import load_model, transcribe
@@ -25,7 +26,6 @@ from .asr.turns import mark_turns
 from .audio import SAMPLE_RATE, load_audio
 from .cues import build_cues
 from .edits.apply import apply_edits
-from .languages import iso639_2
 from .probe import MediaInfo
 from .render.fonts import fonts_dir
 from .render.layout import output_shape

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from ... import keywords
 from ...config import config
+from ...language_names import language_name
 from ..translate.settings import Language
 from .models import (
     EDIT,
@@ -145,7 +146,7 @@ def _phrase_table(
         edit = Color(color=colour.hex, name=name)
         rows += [(p, edit, None) for p in colour.phrases]
     for code, language in languages.items():
-        rows += [(p, None, code) for p in language.phrases]
+        rows += [(p, None, code) for p in (language_name(code), *language.phrases)]
     return sorted(rows, key=lambda row: len(row[0]), reverse=True)
 
 

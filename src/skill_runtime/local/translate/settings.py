@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...language_names import language_name
+
 ProviderName = Literal["argos", "openai", "whisper", "ollama"]
 DEFAULT_ORDER: tuple[ProviderName, ...] = ("argos", "openai", "whisper", "ollama")
 
@@ -15,9 +17,8 @@ class _Strict(BaseModel):
 
 
 class Language(_Strict):
-    """A language's display name and the words (any script) a user may call it by."""
+    """Words (any script) a user may call a language by, besides its English name."""
 
-    name: str
     phrases: list[str] = Field(default_factory=list)
 
 
@@ -64,14 +65,5 @@ class TranslationSettings(_Strict):
     max_length_slack: int = Field(40, ge=0)
 
     def name(self, code: str) -> str:
-        """English name for messages and prompts; the code itself when unknown."""
-        language = self.languages.get(code.split("-")[0].lower())
-        if language:
-            return language.name
-        import langcodes
-
-        try:
-            found = langcodes.Language.get(code)
-        except ValueError:
-            return code
-        return found.display_name() if found.is_valid() and found.language else code
+        """English name for messages and prompts (langcodes); the code itself when unknown."""
+        return language_name(code)
