@@ -18,6 +18,9 @@ import pytest
 
 from .conftest import JOBS, SRC, Run, can_mount, cli, edit_current_job, held
 
+# Each case runs the CLI with the real Whisper model, or encodes.
+pytestmark = pytest.mark.slow
+
 # --- Bad input and output folders: refused with their own exit, before any decoding.
 
 
