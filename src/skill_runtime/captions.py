@@ -47,7 +47,8 @@ class CaptionSettings(BaseModel):
     fit: Literal["pad", "crop"] = "pad"
     height: Literal[720, 1080] = 1080
     highlight: bool = False
-    max_chars: int = 42
+    # A user's own line limit (chat: "30 characters per line"); None keeps skill.yaml's cue rules.
+    max_chars: int | None = None
     # Total shift of every caption, in seconds; applied to the recognised times on output.
     shift_s: float = 0.0
     # Short-form: a platform's safe zones, words to colour, a size the file must fit.

@@ -14,6 +14,7 @@ import re
 import langcodes
 
 from .errors import SkillError
+from .language_names import language_name
 from .settings.translation import TranslationSettings
 
 _SHAPE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
@@ -24,10 +25,10 @@ def _names(settings: TranslationSettings) -> dict[str, str]:
     table: dict[str, str] = {}
     for code in settings.codes:
         language = langcodes.Language.get(code)
-        for name in (language.display_name(), language.autonym()):
+        for name in (language_name(code), language.display_name(), language.autonym()):
             table.setdefault(name.lower(), code)
     for code, entry in settings.languages.items():
-        for name in (entry.name, *entry.phrases):
+        for name in entry.phrases:
             table.setdefault(name.lower(), code)
     return table
 
@@ -43,7 +44,7 @@ def close_matches(text: str, settings: TranslationSettings, limit: int = 3) -> l
         by_name = [names[n] for n in difflib.get_close_matches(wanted, names, n=limit, cutoff=0.6)]
         found = by_code + by_name if len(wanted) <= 3 else by_name + by_code
     unique = list(dict.fromkeys(found))[:limit]
-    return [f"{code} ({settings.name(code)})" for code in unique]
+    return [f"{code} ({language_name(code)})" for code in unique]
 
 
 def canonical(tag: str, settings: TranslationSettings, *, option: str = "--languages") -> str:

@@ -75,6 +75,8 @@ def test_an_unknown_style_is_refused_before_anything_is_uploaded(
     assert not emulator.state.calls("/api/upload-video")
 
 
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
 def test_the_cli_exits_with_a_usage_error_for_an_unknown_style(
     emulator: Emulator, home: Path, video: Path
 ) -> None:

@@ -49,10 +49,19 @@ def test_silent_edit_is_summarised_from_the_timeline(
     assert "Timeline (2 tracks)" in shown
 
 
-def test_about_thirty_percent_of_edits_are_silent(emulator: Emulator) -> None:
-    emulator.state.no_text_rate = 0.3
-    silent = sum(emulator.state.rng.random() < 0.3 for _ in range(1000))
-    assert 250 < silent < 350
+def test_a_silent_edit_after_a_spoken_one_is_summarised_not_given_the_old_reply(
+    harness: Harness, emulator: Emulator, video: Path
+) -> None:
+    backend = _uploaded(harness, video)
+    spoken = backend.chat("add background music")
+    emulator.state.no_text_rate = 1.0
+    silent = backend.chat("add captions in Spanish")
+    shown = render(silent.template, **silent.context)
+    assert spoken.context["text"] == "Added a Lo-fi background track at 35% volume."
+    assert silent.template == "cloud/edit_applied"
+    assert "35% volume" not in shown
+    assert '- Added: Subtitles "Spanish" (0-11.5s)' in shown
+    assert "Timeline (3 tracks)" in shown
 
 
 def test_gui_preview_wording_becomes_a_timeline_summary(

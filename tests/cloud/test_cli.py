@@ -16,6 +16,9 @@ from emulator import Emulator, Fault
 
 from .conftest import Harness
 
+# One CLI process (a fresh interpreter) per step; the library tests cover the same logic.
+pytestmark = pytest.mark.slow
+
 
 class Cli:
     def __init__(self, emulator: Emulator, home: Path, out: Path) -> None:

@@ -185,6 +185,8 @@ def test_the_chat_answer_keeps_the_timeline_and_the_hint_on_their_own_lines(
     assert lines[-1].startswith('Say "export"')
 
 
+# Burns the captions with ffmpeg.
+@pytest.mark.slow
 def test_asking_for_captions_with_the_file_attached_renders_a_captioned_job(
     captioned: LocalBackend, clip: Path
 ) -> None:

@@ -29,6 +29,8 @@ def test_batch_route(cfg: SkillConfig, text: str, attachments: int, expected: li
     assert route(text, cfg, attachments).actions == expected
 
 
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
 def test_batch_without_a_folder_asks_for_one() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "skill_runtime", "--json", "say", "caption all the videos"],

@@ -26,6 +26,8 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
 def test_help_fits_one_screen() -> None:
     done = run("--help")
     assert done.returncode == 0
@@ -33,6 +35,8 @@ def test_help_fits_one_screen() -> None:
     assert "caption" in done.stdout and "Exit codes" in done.stdout
 
 
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
 def test_unknown_command_is_a_usage_error_on_stderr() -> None:
     done = run("transmogrify")
     assert done.returncode == 2
@@ -41,6 +45,8 @@ def test_unknown_command_is_a_usage_error_on_stderr() -> None:
     assert "Traceback" not in done.stderr
 
 
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
 def test_usage_error_with_json_is_machine_readable() -> None:
     done = run("--json", "route")
     assert done.returncode == 2
@@ -51,6 +57,8 @@ def test_usage_error_with_json_is_machine_readable() -> None:
     }
 
 
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
 def test_route_json_names_the_action() -> None:
     done = run("route", "send me the video", "--json")
     assert done.returncode == 0
@@ -59,11 +67,15 @@ def test_route_json_names_the_action() -> None:
     assert payload["rule"] == 'export (keyword "send me the video")'
 
 
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
 def test_route_has_no_side_effects(isolated_home: Path) -> None:
     assert run("route", "upload this", "--file", "missing.mp4").returncode == 0
     assert not isolated_home.exists()
 
 
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
 def test_upload_without_anything_to_upload_says_what_to_attach() -> None:
     done = run("say", "upload")
     assert done.returncode == 3
@@ -111,6 +123,8 @@ def test_media_lines_carry_absolute_paths(
     assert lines[-1] == f"MEDIA: {tmp_path / 'clip.en.srt'}"
 
 
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
 def test_doctor_exits_non_zero_when_the_main_job_cannot_run(tmp_path: Path) -> None:
     env = os.environ | {
         "AI_SUBTITLES_MODEL": str(tmp_path / "no-such-model"),

@@ -142,6 +142,8 @@ def _cloud(emulator: Emulator, home: Path, *args: str, env: dict[str, str]) -> R
     return cli("--backend", "cloud", *args, home=home, cwd=home, env={**base, **env})
 
 
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
 def test_damaged_cloud_identity_is_kept_not_replaced(emulator: Emulator, tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
@@ -154,6 +156,8 @@ def test_damaged_cloud_identity_is_kept_not_replaced(emulator: Emulator, tmp_pat
     assert emulator.state.calls("/api/auth/anonymous-token") == []
 
 
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
 @pytest.mark.parametrize("token", ["nmv_usr_caf\u00e9", "line\nbreak"])
 def test_a_malformed_token_is_an_account_problem(
     emulator: Emulator, tmp_path: Path, token: str

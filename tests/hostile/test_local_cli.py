@@ -18,6 +18,9 @@ import pytest
 
 from .conftest import JOBS, SRC, Run, can_mount, cli, edit_current_job, held
 
+# Each case runs the CLI with the real Whisper model, or encodes.
+pytestmark = pytest.mark.slow
+
 # --- Bad input and output folders: refused with their own exit, before any decoding.
 
 
@@ -235,9 +238,7 @@ def test_a_signal_mid_encode_stops_ffmpeg_and_keeps_the_previous_set(
     held(_export(captioned_home, out), 0)
     before = _digest(out)
     # A full-HD frame makes the next encode long enough to be interrupted.
-    edit_current_job(
-        captioned_home, lambda job: job["settings"].update(aspect="16:9", height=1080)
-    )
+    edit_current_job(captioned_home, lambda job: job["settings"].update(aspect="16:9", height=1080))
     env = {**os.environ, "PYTHONPATH": str(SRC), "AI_SUBTITLES_HOME": str(captioned_home)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "skill_runtime", "export", "--out", str(out), "--quiet"],

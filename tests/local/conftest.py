@@ -4,9 +4,6 @@ short spoken clips, and one full caption run that several tests inspect."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +25,7 @@ SPEECH = (
 )
 BACKGROUND = "color=c=0x2050a0"
 BACKGROUND_RGB = (0x20, 0x50, 0xA0)
-MOONSHINE = "moonshine-voice==0.1.5"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
@@ -87,24 +84,9 @@ def captioned(
 
 
 @pytest.fixture(scope="session")
-def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real human recording (Beckett quote) from the moonshine-voice wheel on PyPI."""
-    cache = Path(
-        os.environ.get("AI_SUBTITLES_TEST_ASSETS", Path.home() / ".cache" / "ai-subtitles-tests")
-    )
-    cache.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(cache.glob("moonshine_voice-0.1.5-*.whl"))
-    if not wheels:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", MOONSHINE, "-d", str(cache)],
-            check=True,
-            capture_output=True,
-        )
-        wheels = sorted(cache.glob("moonshine_voice-0.1.5-*.whl"))
-    out = tmp_path_factory.mktemp("recording") / "beckett.wav"
-    with zipfile.ZipFile(wheels[0]) as wheel:
-        out.write_bytes(wheel.read("moonshine_voice/assets/beckett.wav"))
-    return out
+def recording() -> Path:
+    """A real human recording (Beckett quote), shipped in tests/fixtures with its licence."""
+    return FIXTURES / "beckett.wav"
 
 
 def frame_at(path: Path, t: float) -> np.ndarray:

@@ -24,6 +24,8 @@ def test_doctor_names_the_acceleration_in_use(home: Path, tmp_path: Path) -> Non
     assert detect().encoder in gpu.detail
 
 
+# Loads the real Whisper model.
+@pytest.mark.slow
 @pytest.mark.skipif(cuda_devices() > 0 or detect().nvenc, reason="this machine has a GPU")
 def test_without_a_gpu_whisper_and_the_encoder_run_on_the_cpu(home: Path) -> None:
     from skill_runtime.config import config

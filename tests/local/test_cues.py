@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -173,6 +174,8 @@ def speech(draw: st.DrawFn) -> list[Word]:
     return out
 
 
+# 150 generated word streams through the cue builder.
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(speech())
 def test_generated_streams_obey_every_rule(words: list[Word]) -> None:

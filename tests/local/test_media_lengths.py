@@ -42,6 +42,8 @@ def _stream_seconds(path: Path, kind: str) -> float:
         return float(stream.duration * stream.time_base)
 
 
+# Burns each clip with ffmpeg.
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "picture_s", "sound_s"),
     [("silent outro", 8.0, 4.3), ("sound past the picture", 3.0, 5.0)],

@@ -56,6 +56,8 @@ def test_without_silence_to_compare_nothing_moves() -> None:
     assert _snap(words, _audio(0.0, 3.0)) == words
 
 
+# The shared caption run recognises with the real Whisper model.
+@pytest.mark.slow
 def test_the_first_caption_of_a_real_run_waits_for_the_speech(
     captioned: tuple[Result, LocalBackend],
 ) -> None:

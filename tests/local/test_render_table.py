@@ -19,6 +19,9 @@ from skill_runtime.local.session import CaptionJob
 
 from .conftest import frame_at, make_ctx
 
+# Each case burns captions into a clip with ffmpeg.
+pytestmark = pytest.mark.slow
+
 GREY = 0x80
 CUE = Cue(start=0.2, end=0.9, lines=["Hello there"])
 COLORS = config().edits.colors

@@ -65,12 +65,22 @@ def test_installed_wheel_runs_version_and_doctor(dist: Path, tmp_path: Path) -> 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False, system_site_packages=False)
     python = env_dir / "bin" / "python"
+    # No network: the core dependencies are this environment's, linked onto the new one's path.
+    deps = tmp_path / "deps"
+    deps.mkdir()
+    script = Path(__file__).with_name("core_dependencies.py")
+    subprocess.run([sys.executable, str(script), str(_wheel(dist)), str(deps)], check=True)
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    (Path(site) / "core-dependencies.pth").write_text(f"{deps}\n")
     # This pip installs into the new environment (--python), which then has no pip of its own.
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", str(_wheel(dist))],
-        check=True,
-        capture_output=True,
-    )
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
+         "--no-index", "--no-deps", str(_wheel(dist))],
+        check=True, capture_output=True,
+    )  # fmt: skip
     cli = env_dir / "bin" / "ai-subtitles"
     run_env = {
         **os.environ,

@@ -137,6 +137,8 @@ def test_an_index_over_plain_http_to_another_host_is_refused(
     assert caught.value.code == "translator_insecure"
 
 
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
 def test_the_cli_shows_download_progress_and_says_what_now_translates(
     index: Index, tmp_path: Path
 ) -> None:

@@ -59,6 +59,8 @@ def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [

@@ -29,6 +29,7 @@ from ..cloud.upload import check_files, send_files, send_urls
 from ..context import CaptionRequest, Context
 from ..draft import Draft, summarize
 from ..errors import SkillError
+from ..language_names import language_name
 from ..messages import render
 from ..results import Check, MediaFile, Result
 from . import actions
@@ -36,16 +37,9 @@ from .base import Backend
 
 T = TypeVar("T")
 
-LANGUAGE_NAMES = {
-    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fr": "French",
-    "hi": "Hindi", "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean",
-    "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "th": "Thai",
-    "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
-}  # fmt: skip
-
 
 def language_list(codes: list[str]) -> str:
-    names = [LANGUAGE_NAMES.get(c.lower(), c) for c in codes]
+    names = [language_name(c) for c in codes]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 

@@ -16,6 +16,7 @@ from ..batch.models import BatchOptions, OnFile
 from ..context import CaptionRequest
 from ..draft import summarize
 from ..errors import SkillError
+from ..language_names import language_name
 from ..local import job as pipeline
 from ..local.accel import detect
 from ..local.asr.models import requested, resolve_model
@@ -53,7 +54,7 @@ class LocalBackend(Backend):
 
     def language_names(self) -> dict[str, str]:
         translation = self.ctx.config.translation
-        return {code: translation.name(code) for code in translation.languages}
+        return {code: language_name(code) for code in translation.languages}
 
     def current_job(self) -> CaptionJob:
         job = self.load_session().current
@@ -67,7 +68,7 @@ class LocalBackend(Backend):
         if urls:
             raise SkillError("not_available", backend=self.name, action="upload from a link")
         infos = [probe(path, self.ctx.config.local.media_extensions) for path in files]
-        names = self.ctx.config.translation.name
+        names = language_name
         rows: list[dict[str, Any]] = []
         with self.jobs() as session:
             for info in infos:
@@ -206,7 +207,7 @@ class LocalBackend(Backend):
         action: str,
         carried: dict[str, Any] | None = None,
     ) -> Result:
-        names = self.ctx.config.translation.name
+        names = language_name
         burned = pipeline.burn_languages(job) if job.settings.burn else []
         return Result(
             action=action,

@@ -198,7 +198,7 @@ def run_batch(options: BatchOptions, ctx: Context, on_file: OnFile) -> Result:
     config = ctx.config
     paths = expand(
         options.sources,
-        folder_extensions=config.formats.video,
+        folder_extensions=config.local.video_extensions,
         file_extensions=config.local.media_extensions,
         skip=out_dir,
     )

@@ -21,6 +21,7 @@ from ..captions import CaptionSettings, Cue
 from ..context import CaptionRequest, Context
 from ..draft import summarize
 from ..errors import SkillError
+from ..language_names import language_name
 from ..results import Result
 from ..settings.edit_models import (
     AddLanguages,
@@ -209,7 +210,7 @@ def _answer(
             "edits_left": len(job.history.entries),
             "out_of_scope": outcome.out_of_scope if outcome else [],
             "refused": refused,
-            "names": {code: config.translation.name(code) for code in codes},
+            "names": {code: language_name(code) for code in codes},
             "tracks": summarize(job.to_draft()),
             "preview": preview,
         },

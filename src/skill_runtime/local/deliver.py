@@ -18,10 +18,10 @@ from pydantic import BaseModel
 from .. import atomic
 from ..context import Context
 from ..errors import SkillError
+from ..language_names import iso639_2
 from ..results import MediaFile
 from ..settings.local import DeliverySettings
 from .job import _check_cue, burn_languages, render_outputs, style_preset
-from .languages import iso639_2
 from .probe import probe
 from .render.fonts import fonts_dir
 from .render.layout import output_shape

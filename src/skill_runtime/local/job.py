@@ -17,6 +17,7 @@ from .. import atomic
 from ..captions import CaptionSettings, Cue, Word
 from ..context import CaptionRequest, Context
 from ..errors import SkillError
+from ..language_names import iso639_2, language_name
 from ..outputs import Expect, OutputSet, output_set
 from ..results import MediaFile, MediaKind
 from ..settings.local import CueRules, LocalSettings, Shape, StylePreset
@@ -26,7 +27,6 @@ from .asr.turns import mark_turns
 from .audio import SAMPLE_RATE, load_audio
 from .cues import build_cues
 from .edits.apply import apply_edits
-from .languages import iso639_2
 from .probe import MediaInfo
 from .render.fonts import fonts_dir
 from .render.layout import output_shape
@@ -41,8 +41,8 @@ _CHECK_LINE = 30
 def effective_rules(settings: LocalSettings, caption: CaptionSettings, shape: Shape) -> CueRules:
     """The cue rules narrowed by the frame (vertical lines are shorter) and the style."""
     preset = style_preset(settings, caption.style)
-    limits = [settings.cues.max_chars_per_line, caption.max_chars]
-    limits += [x for x in (shape.max_chars_per_line, preset.max_chars_per_line) if x]
+    narrower = (caption.max_chars, shape.max_chars_per_line, preset.max_chars_per_line)
+    limits = [settings.cues.max_chars_per_line, *(x for x in narrower if x)]
     return settings.cues.with_overrides(max_chars_per_line=min(limits))
 
 
@@ -351,7 +351,7 @@ def missing_languages(
     missing: list[SkillError], job: CaptionJob, media: list[MediaFile], ctx: Context
 ) -> SkillError:
     """The first language that could not be made, naming the ones that were, with their files."""
-    names = ctx.config.translation.name
+    names = language_name
     first = missing[0]
     first.context |= {
         "made": [names(lang) for lang in job.tracks],

@@ -218,9 +218,15 @@ class LocalSettings(Strict):
     shapes: dict[str, Shape] = Field(default_factory=dict)
     video: VideoSettings = VideoSettings()
     fonts: FontSettings = FontSettings()
-    media_extensions: list[str] = Field(default_factory=list)
+    # What the local backend reads (ffmpeg decodes all of it); `batch` scans folders for videos.
+    video_extensions: list[str] = Field(default_factory=list)
+    audio_extensions: list[str] = Field(default_factory=list)
     short_form: ShortForm = ShortForm()
     # Platform UI zones, padded by `safe_padding` pixels (at 1080x1920) for the text.
     platforms: dict[str, SafeZone] = Field(default_factory=dict)
     safe_padding: int = Field(40, ge=0)
     delivery: DeliverySettings = DeliverySettings()
+
+    @property
+    def media_extensions(self) -> list[str]:
+        return [*self.video_extensions, *self.audio_extensions]

@@ -13,9 +13,8 @@ DEFAULT_ORDER: tuple[ProviderName, ...] = ("argos", "openai", "whisper", "ollama
 
 
 class Language(Strict):
-    """A language's display name and the words (any script) a user may call it by."""
+    """Words (any script) a user may call a language by, besides its English name."""
 
-    name: str
     phrases: list[str] = Field(default_factory=list)
 
 
@@ -60,16 +59,3 @@ class TranslationSettings(Strict):
     codes: list[str] = Field(default_factory=list)
     max_length_ratio: float = Field(4.0, gt=1)
     max_length_slack: int = Field(40, ge=0)
-
-    def name(self, code: str) -> str:
-        """English name for messages and prompts; the code itself when unknown."""
-        language = self.languages.get(code.split("-")[0].lower())
-        if language:
-            return language.name
-        import langcodes
-
-        try:
-            found = langcodes.Language.get(code)
-        except ValueError:
-            return code
-        return found.display_name() if found.is_valid() and found.language else code

@@ -7,8 +7,9 @@ translated cues obey the same per-line limits as recognised ones.
 from __future__ import annotations
 
 import itertools
-import unicodedata
 from collections.abc import Sequence
+
+import wcwidth
 
 from ...settings.local import CueRules
 
@@ -16,8 +17,12 @@ _PUNCT_STRIP = "\"'“”‘’«»¿¡()[]"
 
 
 def display_width(text: str) -> int:
-    """Columns on screen: wide and full-width (CJK) characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Columns on screen, per grapheme: wide (CJK, emoji) count 2, combining marks 0.
+
+    Thai tone and vowel marks and Devanagari matras sit on their letter, so a
+    count of code points would measure those lines far wider than they are drawn.
+    """
+    return int(wcwidth.width(text, control_codes="ignore"))
 
 
 def primary_language(language: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from ... import keywords
+from ...language_names import language_name
 from ...settings.edit_models import (
     EDIT,
     ON_OFF,
@@ -144,7 +145,7 @@ def _phrase_table(
         edit = Color(color=colour.hex, name=name)
         rows += [(p, edit, None) for p in colour.phrases]
     for code, language in languages.items():
-        rows += [(p, None, code) for p in language.phrases]
+        rows += [(p, None, code) for p in (language_name(code), *language.phrases)]
     return sorted(rows, key=lambda row: len(row[0]), reverse=True)
 
 
@@ -177,6 +178,14 @@ def _language_edit(verb: str, codes: list[str]) -> Edit:
     return AddLanguages(languages=codes)
 
 
+def _expand(regex: str, table: EditsConfig) -> str:
+    """`{colours}` in a pattern stands for every colour phrase, so the names live in one table."""
+    if "{colours}" not in regex:
+        return regex
+    phrases = sorted((p for c in table.colors.values() for p in c.phrases), key=len, reverse=True)
+    return regex.replace("{colours}", "|".join(re.escape(p) for p in phrases))
+
+
 def interpret(
     text: str,
     table: EditsConfig,
@@ -190,7 +199,7 @@ def interpret(
     masked = text
     hits: list[_Hit] = []
     for rule in table.patterns:
-        for match in re.finditer(rule.regex, masked, re.IGNORECASE):
+        for match in re.finditer(_expand(rule.regex, table), masked, re.IGNORECASE):
             edit = _pattern_edit(rule.kind, match.groupdict())
             if edit is not None:
                 hits.append(_Hit(*match.span(), edit=edit))

@@ -18,17 +18,6 @@ from ...settings.local import Shape, ShortForm, StylePreset
 from . import shortform
 
 _HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
-_NAMED = {
-    "white": "FFFFFF",
-    "yellow": "FFE500",
-    "black": "000000",
-    "red": "FF3B30",
-    "green": "34C759",
-    "blue": "0A84FF",
-    "cyan": "00E5FF",
-    "orange": "FF9500",
-    "pink": "FF2D95",
-}
 
 
 @dataclass(frozen=True)
@@ -61,12 +50,12 @@ def _ass_colour(value: str) -> pysubs2.Color:
 
 
 def user_colour(value: str) -> pysubs2.Color | None:
-    """'#RRGGBB' or a colour name from chat edits; None when unrecognised."""
-    hex_value = _NAMED.get(value.lower().strip()) or (
-        m.group(1) if (m := _HEX_COLOUR.match(value)) else None
-    )
-    if hex_value is None:
+    """'#RRGGBB' (chat edits turn colour names into it by skill.yaml `edits.colors`);
+    None when it is not one."""
+    m = _HEX_COLOUR.match(value.strip())
+    if m is None:
         return None
+    hex_value = m.group(1)
     return pysubs2.Color(
         int(hex_value[0:2], 16), int(hex_value[2:4], 16), int(hex_value[4:6], 16), 0
     )

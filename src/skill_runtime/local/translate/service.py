@@ -17,6 +17,7 @@ import yaml
 
 from ...captions import Cue
 from ...errors import ErrorCode, SkillError
+from ...language_names import language_name
 from ...settings.local import CueRules
 from ...settings.skill import SkillConfig
 from ...settings.translation import ProviderName, TranslationSettings
@@ -172,8 +173,8 @@ def translate_cues(
         glossary=load_glossary(settings) if glossary is None else glossary,
         budgets=[budget(c.end - c.start, rules) for c in cues],
         model=model,
-        source_name=settings.name(source_code),
-        target_name=settings.name(target_code),
+        source_name=language_name(source_code),
+        target_name=language_name(target_code),
     )
     failure: SkillError | None = None
     for candidate in choose(job, config, provider):

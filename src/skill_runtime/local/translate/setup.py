@@ -11,6 +11,7 @@ from __future__ import annotations
 import httpx
 
 from ...errors import SkillError
+from ...language_names import language_name
 from ...language_tags import canonical
 from ...progress import Progress
 from ...results import Result
@@ -74,7 +75,7 @@ def _answer(
     installed: list[tuple[str, str]],
     pairs: set[tuple[str, str]],
 ) -> Result:
-    name = settings.name
+    name = language_name
     return Result(
         action="setup",
         template="local/translation_ready",
