@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import langcodes
 import pytest
-from skill_runtime.local.edits.models import AddLanguages
 
 from skill_runtime.backends.cloud import language_list
 from skill_runtime.config import config
 from skill_runtime.language_names import iso639_2, language_name
 from skill_runtime.local.edits.interpret import interpret
+from skill_runtime.settings.edit_models import AddLanguages
 
 TRANSLATION = config().translation
 
@@ -57,7 +57,9 @@ CHAT_CODES = [
 @pytest.mark.parametrize("code", CHAT_CODES)
 def test_chat_knows_a_language_by_its_english_name(code: str) -> None:
     said = f"add {language_name(code)}"
-    assert interpret(said) == [AddLanguages(languages=[code])]
+    assert interpret(said, config().edits, TRANSLATION.languages) == [
+        AddLanguages(languages=[code])
+    ]
 
 
 def test_skill_yaml_keeps_no_copy_of_a_name() -> None:
