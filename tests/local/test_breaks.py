@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from skill_runtime.captions import Word
 from skill_runtime.config import config
 from skill_runtime.local.cues import build_cues, wrap_text
 from skill_runtime.local.cues.text import dangles
 
-from .test_cues import words_from
+from .test_cues import assert_in_times, assert_rules, words_from
 
 RULES = config().local.cues
 
@@ -96,3 +97,27 @@ def test_no_line_or_cue_ends_on_a_dangling_word_in_a_long_reading(limit: int) ->
     cues = build_cues(words_from(text), "en", RULES.with_overrides(max_chars_per_line=limit))
     ends = [line.split()[-1] for cue in cues for line in cue.lines]
     assert not [end for end in ends if dangles(end, "en", RULES)], [c.lines for c in cues]
+
+
+def test_fast_speech_on_a_vertical_frame_moves_the_next_cue_in_late_rather_than_dangle() -> None:
+    """Endgame's "Laugh less heartily so we have still that resource." in 2.35 s at 26 characters
+    a line: the only splits that leave nothing hanging need the second cue to come in a
+    little after its first word, which the timing allows (max_late_in_s)."""
+    timed = [
+        ("Laugh", 8.75, 8.98),
+        ("less", 8.98, 9.1),
+        ("heartily", 9.1, 9.5),
+        ("so", 9.5, 9.74),
+        ("we", 9.74, 10.16),
+        ("have", 10.16, 10.3),
+        ("still", 10.3, 10.54),
+        ("that", 10.54, 10.7),
+        ("resource.", 10.7, 11.1),
+    ]
+    words = [Word(text=text, start=start, end=end) for text, start, end in timed]
+    vertical = RULES.with_overrides(max_chars_per_line=26)
+    cues = build_cues(words, "en", vertical, fps=25.0)
+    ends = [line.split()[-1] for cue in cues for line in cue.lines]
+    assert not [end for end in ends if dangles(end, "en", RULES)], [c.lines for c in cues]
+    assert_rules(cues, vertical, 25.0)
+    assert_in_times(cues, vertical)

@@ -163,12 +163,21 @@ class DeliverySettings(Strict):
     vbv_buffer_s: float = Field(1.0, gt=0)
 
 
+class BeamEscalation(Strict):
+    """Greedy first; a window decoded below this confidence gets the full beam (asr/escalate.py)."""
+
+    first_pass_beam: int = Field(1, ge=1)
+    min_avg_logprob: float = Field(-0.4, le=0)
+    max_compression_ratio: float = Field(2.4, gt=0)
+
+
 class ModelSettings(Strict):
     default: str = "base"
     env_var: str = "AI_SUBTITLES_MODEL"
     named: list[str] = Field(default_factory=list)
     compute_type: str = "int8"
     beam_size: int = Field(1, ge=1)
+    escalation: BeamEscalation | None = None
     bundled_name: str = "base"
     bundled_packages: list[str] = Field(default_factory=list)
     bundled_files: list[str] = Field(default_factory=list)

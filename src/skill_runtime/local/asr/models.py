@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import SkillError
-from ...settings.local import ModelSettings
+from ...settings.local import BeamEscalation, ModelSettings
 from ...store import home
 from ..accel import cuda_devices
 
@@ -136,15 +136,16 @@ def resolve_model(settings: ModelSettings, choice: str | None) -> str:
 
 
 @cache
-def _load(spec: str, compute_type: str) -> Any:
-    from faster_whisper import WhisperModel
+def _load(spec: str, compute_type: str, escalation: BeamEscalation | None) -> Any:
+    from .escalate import EscalatingWhisper
 
     gpu = cuda_devices() > 0
-    return WhisperModel(
+    return EscalatingWhisper(
         spec,
         device="cuda" if gpu else "cpu",
         compute_type="float16" if gpu else compute_type,
         cpu_threads=os.cpu_count() or 0,
+        escalation=escalation,
     )
 
 
@@ -152,7 +153,7 @@ def load_model(settings: ModelSettings, choice: str | None) -> Any:
     """The loaded model, cached per process; download or load failures become model_missing."""
     spec = resolve_model(settings, choice)
     try:
-        return _load(spec, settings.compute_type)
+        return _load(spec, settings.compute_type, settings.escalation)
     except Exception as exc:  # faster-whisper/huggingface_hub raise many types for "no model here"
         raise SkillError(
             "model_missing", model=spec, reason="load_failed", detail=str(exc)
