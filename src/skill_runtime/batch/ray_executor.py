@@ -167,9 +167,9 @@ class _Stages:
 
     def __init__(self, ray: Any, actors: list[Any], board: Board) -> None:
         self.ray, self.board = ray, board
-        self.shown = not board.quiet
-        self.wait_s = _REFRESH_S if self.shown else None
-        self.asked = {a: a.snapshot.remote() for a in actors} if self.shown else {}
+        shown = not board.quiet
+        self.wait_s = _REFRESH_S if shown else None
+        self.asked = {a: a.snapshot.remote() for a in actors} if shown else {}
 
     def refresh(self, running: set[str]) -> None:
         """Show the stages that have come back (of files still running), and ask again."""
