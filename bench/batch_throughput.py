@@ -7,7 +7,11 @@ Prints, from one run over N (default 8) espeak clips of about S seconds
 options (burned in, 1080p): files per hour and peak memory (RSS summed over the
 whole process tree, sampled every 0.2 s) for each way; then a batch killed
 (SIGKILL) half-way and run again: what survived, and how long the rest took;
-then one clip's recognition and encode times, to show where the bottleneck is.
+then one clip's recognition and encode times (wall and CPU seconds), and from
+them where the bottleneck is and how throughput would grow with workers.
+Ray's time is the honest total a user waits (`batch --ray` starts and stops a
+local Ray); its start-up and shutdown, as the run reports them in its --json
+summary, are also shown apart.
 Goals on 2 cores: batch >= one-by-one; Ray within 10 % of local batch.
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -142,7 +147,24 @@ def killed_half_way(clips: Path, out: Path, n: int) -> None:
     )
 
 
-def stage_split(clip: Path, work: Path) -> None:
+class Stage:
+    """Wall and CPU seconds of one stage (this process's threads plus finished children)."""
+
+    def __enter__(self) -> Stage:
+        self._wall, self._cpu = time.monotonic(), _cpu()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.wall, self.cpu = time.monotonic() - self._wall, _cpu() - self._cpu
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def stage_split(clip: Path, work: Path) -> tuple[Stage, Stage, float]:
     """One clip's recognition vs everything after it (cues, files, 1080p encode), in-process."""
     cfg = config()
     ctx = Context(
@@ -158,16 +180,47 @@ def stage_split(clip: Path, work: Path) -> None:
     work = CaptionJob(media=info)
     work.settings = job.apply_request(work.settings, request, cfg.local)
     job.recognise_words(info, request, ctx)  # model load, not counted
-    began = time.monotonic()
-    work.words, work.source_language = job.recognise_words(info, request, ctx)
-    recognise = time.monotonic() - began
-    began = time.monotonic()
-    job.make_tracks(work, ctx)
-    job.render_outputs(work, ctx)
-    render = time.monotonic() - began
+    with Stage() as recognise:
+        work.words, work.source_language = job.recognise_words(info, request, ctx)
+    with Stage() as render:
+        job.make_tracks(work, ctx)
+        job.render_outputs(work, ctx)
     print(
-        f"one clip ({info.duration:.0f} s): recognition {recognise:.1f} s, "
-        f"cues+files+encode {render:.1f} s"
+        f"one clip ({info.duration:.0f} s), alone on the machine's cores: "
+        f"recognition {recognise.wall:.1f} s wall / {recognise.cpu:.1f} CPU-s, "
+        f"cues+files+encode {render.wall:.1f} s wall / {render.cpu:.1f} CPU-s"
+    )
+    return recognise, render, info.duration
+
+
+def bottleneck(recognise: Stage, render: Stage, batch_rate: float, cores: int) -> None:
+    """Where the time goes and how files per hour would grow, from the measured stages.
+
+    Both stages keep every core busy when alone, so one node's ceiling is its cores
+    over the CPU seconds a file needs; the pipeline only fills the idle gaps. More
+    workers add throughput only with their own cores (Ray actors on more cores or
+    nodes): each 2-CPU actor runs at about the measured local batch rate.
+    """
+    per_file = recognise.cpu + render.cpu
+    encode_bound = render.cpu >= recognise.cpu
+    slow, fast = ("encode", "recognition") if encode_bound else ("recognition", "encode")
+    share = max(render.cpu, recognise.cpu) / per_file
+    ceiling = 3600 * cores / per_file
+    print(f"bottleneck: {slow} ({share:.0%} of a file's {per_file:.1f} CPU-s; {fast} the rest)")
+    print(
+        f"  ceiling on these {cores} cores: {ceiling:.0f} files/h; batch reached "
+        f"{batch_rate:.0f} files/h ({batch_rate / ceiling:.0%} of it)"
+    )
+    print(
+        f"  {slow} made free would lift the ceiling to "
+        f"{3600 * cores / min(render.cpu, recognise.cpu):.0f} files/h"
+    )
+    actor_cpus = 2
+    steps = ", ".join(f"{n} -> {n * batch_rate * actor_cpus / cores:.0f}" for n in (1, 2, 4, 8))
+    print(
+        f"  workers with their own {actor_cpus} cores each (Ray actors), files/h: {steps} "
+        f"(linear: the driver only hands out jobs and writes the manifest); "
+        f"more workers on the same {cores} cores stay under {ceiling:.0f}"
     )
 
 
@@ -194,7 +247,10 @@ def main() -> int:
         if not path.exists():
             make_clip(path, clip_text(k + 1, seconds), tail_s=1.0)
     total = sum(probe(p, config().local.media_extensions).duration for p in clips.iterdir())
-    print(f"{n} clips, {total / 60:.1f} min of video, {os.cpu_count()} cores (shared machine)")
+    print(
+        f"{n} clips, {total / 60:.1f} min of video, {os.cpu_count()} cores "
+        f"(shared machine, load average {os.getloadavg()[0]:.1f})"
+    )
     subprocess.run(cli("setup"), check=True, capture_output=True)
 
     began, peak = time.monotonic(), 0
@@ -203,19 +259,33 @@ def main() -> int:
         peak = max(peak, p)
     one = time.monotonic() - began
     batch, batch_peak, _ = timed(cli("batch", str(clips), "--out", str(work / "batch")))
-    ray, ray_peak, _ = timed(cli("batch", str(clips), "--out", str(work / "ray"), "--ray"))
+    ray, ray_peak, out = timed(
+        cli("--json", "batch", str(clips), "--out", str(work / "ray"), "--ray")
+    )
+    ray_times = json.loads(out.splitlines()[-1])["ray"]
+    overhead = ray_times["start_s"] + ray_times["stop_s"]
     for name, seconds, mem in (
         ("one-by-one caption", one, peak),
         ("batch (local)", batch, batch_peak),
         ("batch --ray (local Ray)", ray, ray_peak),
+        ("  without Ray start/stop", ray - overhead, ray_peak),
     ):
         print(
             f"{name:24s} {seconds:7.1f} s  {per_hour(n, seconds):6.1f} files/h  "
             f"peak {mem / 2**20:7.0f} MB"
         )
-    print(f"batch vs one-by-one: {one / batch:.2f}x; Ray vs batch: {batch / ray:.2f}x")
+    print(
+        f"Ray start-up {ray_times['start_s']:.1f} s (ray.init + actor processes), "
+        f"shutdown {ray_times['stop_s']:.1f} s"
+    )
+    print(
+        f"batch vs one-by-one: {one / batch:.2f}x; Ray vs batch: {batch / ray:.2f}x "
+        f"({batch / (ray - overhead):.2f}x without Ray start/stop)"
+    )
     killed_half_way(clips, work / "killed", n)
-    stage_split(sorted(clips.iterdir())[0], work)
+    recognise, render, _ = stage_split(sorted(clips.iterdir())[0], work)
+    bottleneck(recognise, render, per_hour(n, batch), os.cpu_count() or 1)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (shared machine)")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ import pytest
 
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.batch.models import BatchOptions, FileReport
+from skill_runtime.batch.progress import Board
+from skill_runtime.batch.ray_executor import _Stages
 from skill_runtime.local.sample import make_clip
 from skill_runtime.results import Result
 
@@ -50,6 +53,10 @@ def test_ray_makes_the_same_outputs_as_the_local_executor_and_resumes_from_the_m
     on_ray, reports = _run(home, tmp_path / "ray", two_clips, "local")
     assert [r.state for r in reports] == ["done", "done"]
     assert on_ray.context["where"] == "local"
+    # Ray was already up: start-up is only the actors coming up, and nothing to stop.
+    assert on_ray.data["ray"]["start_s"] > 0
+    assert on_ray.data["ray"]["stop_s"] == 0
+    assert "ray" not in local.data
     names = sorted(m.path.name for m in on_ray.media)
     assert names == sorted(m.path.name for m in local.media)
     for name in (n for n in names if n.endswith(".srt")):
@@ -58,3 +65,30 @@ def test_ray_makes_the_same_outputs_as_the_local_executor_and_resumes_from_the_m
     # The driver kept the manifest: running again on Ray finds everything done.
     _, again = _run(home, tmp_path / "ray", two_clips, "local")
     assert [r.state for r in again] == ["skipped", "skipped"]
+
+
+def _stub(ray: Any) -> Any:
+    """An actor that reports one running and one finished file's stage."""
+
+    class Stub:  # local, so Ray ships it by value to a worker that cannot import tests
+        def snapshot(self) -> dict[str, tuple[str, str]]:
+            return {"running.mp4": ("t", "recognising"), "finished.mp4": ("t", "encoding")}
+
+    return ray.remote(Stub).remote()
+
+
+def test_a_shown_display_gets_the_stages_of_running_files_only(ray_instance: Any) -> None:
+    stream = io.StringIO()
+    actor = _stub(ray_instance)
+    stages = _Stages(ray_instance, [actor], Board(2, stream=stream))
+    assert stages.wait_s is not None  # a shown display is refreshed while files run
+    ray_instance.get(stages.asked[actor])
+    stages.refresh({"running.mp4"})
+    assert "running.mp4" in stream.getvalue()
+    assert "finished.mp4" not in stream.getvalue()
+
+
+def test_a_quiet_run_asks_the_actors_nothing_but_their_jobs(ray_instance: Any) -> None:
+    actor = _stub(ray_instance)
+    stages = _Stages(ray_instance, [actor], Board(2, stream=io.StringIO(), quiet=True))
+    assert stages.wait_s is None and stages.asked == {}

@@ -222,14 +222,15 @@ def run_batch(options: BatchOptions, ctx: Context, on_file: OnFile) -> Result:
         for report in skipped:
             driver.report(report)
         stop = threading.Event()
+        ray_timings: dict[str, float] | None = None
         try:
             if driver_jobs:
-                _execute(driver_jobs, options, ctx, where, driver, board, stop)
+                ray_timings = _execute(driver_jobs, options, ctx, where, driver, board, stop)
         finally:
             board.close()
             with contextlib.suppress(OSError):
                 (out_dir / WORK_DIR).rmdir()
-        return _summary(driver.reports, manifest.path, where)
+        return _summary(driver.reports, manifest.path, where, ray_timings)
 
 
 def _execute(
@@ -240,7 +241,8 @@ def _execute(
     driver: _Driver,
     board: Board,
     stop: threading.Event,
-) -> None:
+) -> dict[str, float] | None:
+    """Run the jobs here or on Ray; on Ray, how long Ray's start-up and shutdown took."""
     model = options.model or ctx.model
     language = options.source_language or ctx.language
     if where is not None:
@@ -259,7 +261,7 @@ def _execute(
             )
         finally:
             cluster.close()
-        return
+        return cluster.timings()
     shape = plan(options.workers)
     worker = Worker(
         ctx.config,
@@ -272,9 +274,15 @@ def _execute(
         stop=stop,
     )
     run_local(jobs, worker, shape.in_flight, driver.done, stop)
+    return None
 
 
-def _summary(reports: list[FileReport], manifest: Path, where: str | None) -> Result:
+def _summary(
+    reports: list[FileReport],
+    manifest: Path,
+    where: str | None,
+    ray_timings: dict[str, float] | None = None,
+) -> Result:
     count: dict[str, int] = {"done": 0, "failed": 0, "skipped": 0}
     for r in reports:
         count[r.state] += 1
@@ -292,6 +300,8 @@ def _summary(reports: list[FileReport], manifest: Path, where: str | None) -> Re
         "manifest": str(manifest),
         "failures": [{"file": str(r.file), "error": r.error, "message": r.message} for r in failed],
     }
+    if ray_timings is not None:
+        data["ray"] = ray_timings
     if failed:
         error = SkillError("batch_failed", **context)
         error.context["data"] = data
