@@ -57,6 +57,11 @@ def canonical(tag: str, settings: TranslationSettings, *, option: str = "--langu
             standard = langcodes.standardize_tag(text)
         except ValueError:
             standard = None
+    primary, *rest = (standard or "").split("-")
+    given = text.replace("_", "-").split("-")[0].lower()
+    if standard is not None and primary not in codes and given in codes:
+        # Whisper keeps legacy tags (`tl`, `jw`) that langcodes modernises (`fil`, `jv`).
+        standard = "-".join([given, *rest])
     if standard is None or standard.split("-")[0] not in codes:
         raise SkillError(
             "unknown_language",
