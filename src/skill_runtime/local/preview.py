@@ -17,8 +17,8 @@ from ..context import Context
 from ..errors import SkillError
 from ..results import MediaFile
 from .job import _check_cue, burn_languages, style_preset
-from .render.ffmpeg import escape_filter_value, run
-from .render.fonts import fonts_dir
+from .render.ffmpeg import escape_filter_value, file_arg, run
+from .render.fonts import fontconfig_env, fonts_dir
 from .render.layout import output_shape, scale_filter
 from .render.video import check_drawn
 from .session import CaptionJob
@@ -82,7 +82,7 @@ def contact_sheet(job: CaptionJob, ctx: Context) -> MediaFile:
         check_drawn(check_file, fonts=fonts, shape=shape, at=0.5, chars=chars)
         inputs: list[str] = []
         for at in times:
-            inputs += ["-ss", f"{at:.3f}", "-i", str(info.path)]
+            inputs += ["-ss", f"{at:.3f}", "-i", file_arg(info.path)]
         firsts = "".join(
             f"[{k}:v:0]trim=end_frame=1,setpts=PTS-STARTPTS[f{k}];" for k in range(len(times))
         )
@@ -99,7 +99,8 @@ def contact_sheet(job: CaptionJob, ctx: Context) -> MediaFile:
         with atomic.atomic_path(out) as part:
             run(
                 [*inputs, "-filter_complex", graph, "-map", "[sheet]", "-frames:v", "1",
-                 "-f", "image2", str(part)],
+                 "-f", "image2", file_arg(part)],
                 duration=0,
+                env=fontconfig_env(fonts),
             )  # fmt: skip
     return MediaFile(path=out, kind="preview", format="png")

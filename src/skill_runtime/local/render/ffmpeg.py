@@ -99,6 +99,7 @@ def run(
     duration: float,
     progress: Progress | None = None,
     template: str = "progress/encoding",
+    env: dict[str, str] | None = None,
 ) -> str:
     """Run ffmpeg; report `out_time` as a percentage of `duration`; return stderr.
 
@@ -110,7 +111,7 @@ def run(
     preexec = _die_with_parent if sys.platform.startswith("linux") else None
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err:
         proc = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=err, text=True, preexec_fn=preexec
+            cmd, stdout=subprocess.PIPE, stderr=err, text=True, preexec_fn=preexec, env=env
         )
         try:
             assert proc.stdout is not None

@@ -10,12 +10,16 @@ import contextlib
 import importlib.util
 import os
 from pathlib import Path
+from xml.sax.saxutils import escape
 
+from ... import atomic
 from ...errors import SkillError
 from ...settings.local import FontSettings
 from ...store import home
 
 _FONT_SUFFIXES = {".ttf", ".otf", ".ttc"}
+_CONF = "fonts.conf"
+_SYSTEM_CONF = "/etc/fonts/fonts.conf"
 
 
 def font_files(settings: FontSettings) -> list[Path]:
@@ -46,7 +50,30 @@ def fonts_dir(settings: FontSettings) -> Path:
             link.unlink(missing_ok=True)
             with contextlib.suppress(FileExistsError):
                 os.symlink(font, link)
+    _write_fontconfig(folder)
     return folder
+
+
+def _write_fontconfig(folder: Path) -> None:
+    """libass looks for a script the caption font lacks (Thai, Devanagari…) only through
+    fontconfig, which never sees `fontsdir`: this file shows it the packaged fonts too."""
+    ours = folder / _CONF
+    system = os.environ.get("FONTCONFIG_FILE") or _SYSTEM_CONF
+    if Path(system) == ours:
+        system = _SYSTEM_CONF
+    text = (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f'  <include ignore_missing="yes">{escape(system)}</include>\n'
+        f"  <dir>{escape(str(folder))}</dir>\n"
+        f"  <cachedir>{escape(str(folder / 'cache'))}</cachedir>\n</fontconfig>\n"
+    )
+    if not ours.is_file() or ours.read_text(encoding="utf-8") != text:
+        atomic.write_text(ours, text)
+
+
+def fontconfig_env(folder: Path) -> dict[str, str]:
+    """The environment for an ffmpeg that draws captions with the fonts in `folder`."""
+    return {**os.environ, "FONTCONFIG_FILE": str(folder / _CONF)}
 
 
 def missing_glyphs(stderr: str) -> bool:

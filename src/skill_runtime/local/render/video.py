@@ -16,7 +16,7 @@ from ...settings.local import Shape, VideoSettings
 from ..accel import encoder_args
 from ..probe import MediaInfo
 from .ffmpeg import escape_filter_value, file_arg, run
-from .fonts import missing_glyphs
+from .fonts import fontconfig_env, missing_glyphs
 from .layout import scale_filter
 
 
@@ -78,7 +78,8 @@ def burn(
     if ass_file is not None:
         chain += "," + _ass_filter(ass_file, fonts)
     picture = ["-vf", chain + ",format=yuv420p", *encoder_args(video)]
-    return _write_mp4(info, picture, False, tracks, out, video, progress, "progress/encoding")
+    env = fontconfig_env(fonts) if ass_file is not None else None
+    return _write_mp4(info, picture, False, tracks, out, video, progress, "progress/encoding", env)
 
 
 def soft(
@@ -97,6 +98,7 @@ def _write_mp4(
     video: VideoSettings,
     progress: Progress,
     template: str,
+    env: dict[str, str] | None = None,
 ) -> Path:
     """The source's picture (as `picture` says), its audio and the subtitle tracks, atomically."""
     inputs, maps = _soft_args(tracks, 1)
@@ -121,6 +123,7 @@ def _write_mp4(
             duration=info.duration,
             progress=progress,
             template=template,
+            env=env,
         )
     return out
 
@@ -157,6 +160,7 @@ def preview(
                 file_arg(tmp),
             ],
             duration=0,
+            env=fontconfig_env(fonts),
         )
     return out
 
@@ -181,6 +185,7 @@ def check_drawn(ass_file: Path, *, fonts: Path, shape: Shape, at: float, chars: 
                 file_arg(raw),
             ],
             duration=0,
+            env=fontconfig_env(fonts),
         )
         pixels = np.fromfile(raw, dtype=np.uint8)
     if missing_glyphs(stderr) or pixels.size == 0 or int(pixels.max()) < 128:
