@@ -134,6 +134,11 @@ CASES: list[tuple[str, list[Edit]]] = [
     ("can you make it look more professional", [Preset(name="better")]),
     ("美化一下字幕", [Preset(name="better")]),
     ("字幕好看一点", [Preset(name="better")]),
+    # "polish" is a look after no verb, the language after a language verb
+    ("polish the captions a bit", [Preset(name="better")]),
+    ("add Polish", [AddLanguages(languages=["pl"])]),
+    ("translate them into polish too", [AddLanguages(languages=["pl"])]),
+    ("remove Polish", [RemoveLanguages(languages=["pl"])]),
     # several at once
     ("make them yellow and move them to the top", [YELLOW, Position(position="top")]),
     ("字幕放到顶部，改成黄色", [Position(position="top"), YELLOW]),

@@ -45,16 +45,7 @@ def test_the_cloud_instruction_names_languages_like_the_local_backend() -> None:
     assert language_list(["en", "es", "sv"]) == "English, Spanish and Swedish"
 
 
-# "polish" is also a phrase of the "look better" preset, which wins (a known clash).
-POLISH_CLASH = pytest.mark.xfail(strict=True, reason="'polish' also asks for the better look")
-
-
-CHAT_CODES = [
-    pytest.param(c, marks=POLISH_CLASH) if c == "pl" else c for c in TRANSLATION.languages
-]
-
-
-@pytest.mark.parametrize("code", CHAT_CODES)
+@pytest.mark.parametrize("code", list(TRANSLATION.languages))
 def test_chat_knows_a_language_by_its_english_name(code: str) -> None:
     said = f"add {language_name(code)}"
     assert interpret(said, config().edits, TRANSLATION.languages) == [

@@ -19,8 +19,16 @@ USAGE = 2
 
 @pytest.mark.parametrize(
     ("tag", "expected"),
-    [("en", "en"), ("ES", "es"), ("pt_br", "pt-BR"), ("zh-Hant", "zh-Hant"), (" es ", "es")]
-    + [("tl", "tl"), ("jw", "jw"), ("TL_ph", "tl-PH")],
+    [
+        ("en", "en"),
+        ("ES", "es"),
+        ("pt_br", "pt-BR"),
+        ("zh-Hant", "zh-Hant"),
+        (" es ", "es"),
+        ("tl", "tl"),
+        ("jw", "jw"),
+        ("TL_ph", "tl-PH"),
+    ],
 )
 def test_known_tags_come_back_in_canonical_spelling(tag: str, expected: str) -> None:
     assert canonical(tag, config().translation) == expected

@@ -115,6 +115,13 @@ def _language_verb(text: str, hit: _Hit, table: EditsConfig) -> str:
     return verb if end >= 0 else "add"
 
 
+def _names_a_language(text: str, start: int, table: EditsConfig) -> bool:
+    """A word that is also a language ("polish") is the language right after a language verb."""
+    before = text[:start].rstrip()
+    verbs = table.language_verbs
+    return _last_match([*verbs.add, *verbs.remove, *verbs.only], before) == len(before) > 0
+
+
 def _shift(text: str, masked: str, table: EditsConfig) -> tuple[Shift, tuple[int, int]] | None:
     words = table.shift
     if not any(_finds(p, text) for p in words.context):
@@ -208,8 +215,13 @@ def interpret(
     if shift is not None:
         hits.append(_Hit(*shift[1], edit=shift[0]))
         masked = _mask(masked, *shift[1])
-    for phrase, edit, language in _phrase_table(table, languages):
+    rows = _phrase_table(table, languages)
+    language_words = {phrase.lower() for phrase, _, language in rows if language is not None}
+    for phrase, edit, language in rows:
         for start, end in _finds(phrase, masked):
+            named = language is None and phrase.lower() in language_words
+            if named and _names_a_language(text, start, table):
+                continue
             hits.append(_Hit(start, end, edit=edit, language=language))
             masked = _mask(masked, start, end)
     hits.sort(key=lambda h: h.start)
