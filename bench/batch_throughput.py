@@ -59,10 +59,14 @@ def clip_text(n: int, seconds: float) -> str:
     return " ".join(text)
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of `root` and every descendant, from /proc."""
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_usage(root: int) -> tuple[int, dict[int, float]]:
+    """Resident bytes of `root` and every descendant, and each one's own CPU seconds, from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -71,34 +75,49 @@ def tree_rss(root: int) -> int:
             status = (entry / "status").read_text()
         except OSError:
             continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
+        fields = stat.rsplit(")", 1)[1].split()
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICK  # utime + stime
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
-                rss[int(entry.name)] = int(line.split()[1]) * 1024
-    total, stack = 0, [root]
+                rss[pid] = int(line.split()[1]) * 1024
+    total, seen, stack = 0, {}, [root]
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        seen[pid] = cpu.get(pid, 0.0)
         stack += children.get(pid, [])
-    return total
+    return total, seen
 
 
 class PeakSampler:
+    """Peak RSS of a process tree, and the CPU seconds its processes used (sampled every
+    0.2 s, so Ray's workers count too although they are never reaped by the bench)."""
+
     def __init__(self, pid: int) -> None:
         self.pid, self.peak = pid, 0
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.wait(0.2):
-            self.peak = max(self.peak, tree_rss(self.pid))
+            rss, cpu = tree_usage(self.pid)
+            self.peak = max(self.peak, rss)
+            for pid, used in cpu.items():
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), used)
 
     def stop(self) -> int:
         self._stop.set()
         self._thread.join()
+        global CPU_USED
+        CPU_USED += sum(self.cpu.values())
         return self.peak
+
+
+CPU_USED = 0.0  # CPU seconds of every timed run so far
 
 
 def cli(*args: str) -> list[str]:
@@ -117,10 +136,9 @@ def timed(cmd: list[str]) -> tuple[float, int, str]:
 
 
 def _children_cpu() -> float:
-    """CPU seconds of every finished child process tree: the same work on a busy or idle
-    machine costs about the same, so this compares the ways where wall time cannot."""
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return kids.ru_utime + kids.ru_stime
+    """CPU seconds of the timed runs so far: the same work on a busy or idle machine
+    costs about the same, so this compares the ways where wall time cannot."""
+    return CPU_USED
 
 
 def per_hour(files: int, seconds: float) -> float:
