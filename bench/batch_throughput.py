@@ -4,8 +4,10 @@ Usage: python bench/batch_throughput.py [WORKDIR] [--clips N] [--seconds S]
 
 Prints, from one run over N (default 8) espeak clips of about S seconds
 (default 60) with default
-options (burned in, 1080p): files per hour and peak memory (RSS summed over the
-whole process tree, sampled every 0.2 s) for each way; then a batch killed
+options (burned in, 1080p): files per hour, peak memory (RSS summed over the
+whole process tree, sampled every 0.2 s), CPU seconds per file (which, unlike
+wall time, other load on a shared machine hardly moves) and the load average
+during each way; then a batch killed
 (SIGKILL) half-way and run again: what survived, and how long the rest took;
 then one clip's recognition and encode times (wall and CPU seconds), and from
 them where the bottleneck is and how throughput would grow with workers.
@@ -57,10 +59,14 @@ def clip_text(n: int, seconds: float) -> str:
     return " ".join(text)
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of `root` and every descendant, from /proc."""
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_usage(root: int) -> tuple[int, dict[int, float]]:
+    """Resident bytes of `root` and every descendant, and each one's own CPU seconds, from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -69,34 +75,49 @@ def tree_rss(root: int) -> int:
             status = (entry / "status").read_text()
         except OSError:
             continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
+        fields = stat.rsplit(")", 1)[1].split()
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICK  # utime + stime
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
-                rss[int(entry.name)] = int(line.split()[1]) * 1024
-    total, stack = 0, [root]
+                rss[pid] = int(line.split()[1]) * 1024
+    total, seen, stack = 0, {}, [root]
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        seen[pid] = cpu.get(pid, 0.0)
         stack += children.get(pid, [])
-    return total
+    return total, seen
 
 
 class PeakSampler:
+    """Peak RSS of a process tree, and the CPU seconds its processes used (sampled every
+    0.2 s, so Ray's workers count too although they are never reaped by the bench)."""
+
     def __init__(self, pid: int) -> None:
         self.pid, self.peak = pid, 0
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.wait(0.2):
-            self.peak = max(self.peak, tree_rss(self.pid))
+            rss, cpu = tree_usage(self.pid)
+            self.peak = max(self.peak, rss)
+            for pid, used in cpu.items():
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), used)
 
     def stop(self) -> int:
         self._stop.set()
         self._thread.join()
+        global CPU_USED
+        CPU_USED += sum(self.cpu.values())
         return self.peak
+
+
+CPU_USED = 0.0  # CPU seconds of every timed run so far
 
 
 def cli(*args: str) -> list[str]:
@@ -112,6 +133,12 @@ def timed(cmd: list[str]) -> tuple[float, int, str]:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed with {proc.returncode}:\n{out[-2000:]}")
     return time.monotonic() - began, peak, out
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the timed runs so far: the same work on a busy or idle machine
+    costs about the same, so this compares the ways where wall time cannot."""
+    return CPU_USED
 
 
 def per_hour(files: int, seconds: float) -> float:
@@ -253,26 +280,35 @@ def main() -> int:
     )
     subprocess.run(cli("setup"), check=True, capture_output=True)
 
-    began, peak = time.monotonic(), 0
+    loads: list[float] = []
+    began, peak, cpu = time.monotonic(), 0, _children_cpu()
     for clip in sorted(clips.iterdir()):
         _, p, _ = timed(cli("caption", str(clip), "--out", str(work / "one-by-one")))
         peak = max(peak, p)
-    one = time.monotonic() - began
+    one, one_cpu = time.monotonic() - began, _children_cpu() - cpu
+    loads.append(os.getloadavg()[1])
+    cpu = _children_cpu()
     batch, batch_peak, _ = timed(cli("batch", str(clips), "--out", str(work / "batch")))
+    batch_cpu = _children_cpu() - cpu
+    loads.append(os.getloadavg()[1])
+    cpu = _children_cpu()
     ray, ray_peak, out = timed(
         cli("--json", "batch", str(clips), "--out", str(work / "ray"), "--ray")
     )
+    ray_cpu = _children_cpu() - cpu
+    loads.append(os.getloadavg()[1])
     ray_times = json.loads(out.splitlines()[-1])["ray"]
     overhead = ray_times["start_s"] + ray_times["stop_s"]
-    for name, seconds, mem in (
-        ("one-by-one caption", one, peak),
-        ("batch (local)", batch, batch_peak),
-        ("batch --ray (local Ray)", ray, ray_peak),
-        ("  without Ray start/stop", ray - overhead, ray_peak),
+    print("way                        wall    files/h  peak RSS   CPU-s/file  load (5 min)")
+    for name, seconds, mem, used, load in (
+        ("one-by-one caption", one, peak, one_cpu, loads[0]),
+        ("batch (local)", batch, batch_peak, batch_cpu, loads[1]),
+        ("batch --ray (local Ray)", ray, ray_peak, ray_cpu, loads[2]),
+        ("  without Ray start/stop", ray - overhead, ray_peak, ray_cpu, loads[2]),
     ):
         print(
-            f"{name:24s} {seconds:7.1f} s  {per_hour(n, seconds):6.1f} files/h  "
-            f"peak {mem / 2**20:7.0f} MB"
+            f"{name:24s} {seconds:7.1f} s  {per_hour(n, seconds):6.1f}  "
+            f"{mem / 2**20:6.0f} MB  {used / n:8.1f}     {load:5.1f}"
         )
     print(
         f"Ray start-up {ray_times['start_s']:.1f} s (ray.init + actor processes), "

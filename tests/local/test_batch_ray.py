@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -92,3 +95,26 @@ def test_a_quiet_run_asks_the_actors_nothing_but_their_jobs(ray_instance: Any) -
     actor = _stub(ray_instance)
     stages = _Stages(ray_instance, [actor], Board(2, stream=io.StringIO(), quiet=True))
     assert stages.wait_s is None and stages.asked == {}
+
+
+_NICENESS = """
+import os
+from skill_runtime.batch.ray_executor import RayCluster
+cluster = RayCluster("local")
+nice = cluster.ray.remote(num_cpus=1)(lambda: os.nice(0))
+print(cluster.ray.get(nice.remote()))
+cluster.close()
+"""
+
+
+def test_a_local_ray_runs_its_workers_at_normal_priority() -> None:
+    """Ray's default nice 15 would hand a busy machine's CPU to everything else first."""
+    done = subprocess.run(
+        [sys.executable, "-c", _NICENESS],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "AI_SUBTITLES_RAY_ADDRESS": ""},
+        check=True,
+    )
+    assert done.stdout.split()[-1] == str(os.nice(0))

@@ -86,7 +86,12 @@ class RayCluster:
             return
         try:
             if where == LOCAL:
-                self.ray.init(include_dashboard=False, log_to_driver=False)
+                # Ray runs its workers at nice 15; a batch is the work here, not a guest.
+                self.ray.init(
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    _system_config={"worker_niceness": 0},
+                )
             else:
                 self.ray.init(address=where, log_to_driver=False)
         except Exception as exc:  # Ray raises ConnectionError, RuntimeError, ValueError...
