@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -15,8 +12,6 @@ from pathlib import Path
 
 from ...errors import SkillError
 from ...progress import Progress
-
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -70,10 +65,17 @@ def locate() -> FFmpeg:
     raise SkillError("ffmpeg_missing", tried=tried)
 
 
-def _die_with_parent() -> None:
-    """Linux: ffmpeg gets SIGTERM if this process dies, even by SIGKILL."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+@cache
+def _die_with_parent() -> list[str]:
+    """Linux: ffmpeg gets SIGTERM if this process dies, even by SIGKILL.
+
+    util-linux's `setpriv` sets that up in the child and then execs ffmpeg. A
+    Python `preexec_fn` would do the same, but runs Python between fork and
+    exec, which can hang forever while other threads (recognition, Ray) hold
+    locks; without setpriv a killed run's ffmpeg finishes into its temp name.
+    """
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
 
 
 def _stop(proc: subprocess.Popen[str]) -> None:
@@ -107,12 +109,13 @@ def run(
     stall. Whatever stops this process (an error, Ctrl-C, SIGTERM) stops
     ffmpeg with it, so no orphan keeps writing a part file.
     """
-    cmd = [locate().exe, "-hide_banner", "-nostdin", "-y", "-nostats", "-progress", "pipe:1", *args]
-    preexec = _die_with_parent if sys.platform.startswith("linux") else None
+    cmd = [
+        *_die_with_parent(),
+        *(locate().exe, "-hide_banner", "-nostdin", "-y", "-nostats", "-progress", "pipe:1"),
+        *args,
+    ]
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err:
-        proc = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=err, text=True, preexec_fn=preexec, env=env
-        )
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, env=env)
         try:
             assert proc.stdout is not None
             for line in proc.stdout:
