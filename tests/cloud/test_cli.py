@@ -124,9 +124,11 @@ def test_interrupted_export_resumes(cli: Cli, emulator: Emulator, video: Path) -
     proc = subprocess.Popen(
         cli.argv("export"), env=cli.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    deadline = time.monotonic() + 30
+    # A loaded machine may take a while to start the CLI: interrupt only once the render is sent.
+    deadline = time.monotonic() + 180
     while not emulator.state.calls("/render/proxy/lambda/") and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert emulator.state.calls("/render/proxy/lambda/"), "the export never reached the render"
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     cli.assert_no_token(out + err)
