@@ -58,7 +58,8 @@ def test_not_media(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     fake.write_text("this is a text file with a video name\n" * 20)
     code, text = caption(fake, tmp_path / "out", capsys)
     assert code == INPUT_ERROR
-    assert "is not a video or audio file" in text
+    assert "is not a video or audio file (Invalid data found when processing input)" in text
+    assert "Errno" not in text
     assert not (tmp_path / "out").exists()
 
 
@@ -68,6 +69,7 @@ def test_corrupt_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     code, text = caption(broken, tmp_path / "out", capsys)
     assert code == INPUT_ERROR
     assert "damaged or cut short" in text
+    assert "Errno" not in text
     assert not (tmp_path / "out").exists()
 
 

@@ -8,7 +8,7 @@ import numpy.typing as npt
 from faster_whisper.audio import decode_audio
 
 from ..errors import SkillError
-from .probe import MediaInfo
+from .probe import MediaInfo, media_error
 
 SAMPLE_RATE = 16000
 # Decoded audio shorter than this share of the declared duration means the file
@@ -22,7 +22,7 @@ def load_audio(info: MediaInfo) -> npt.NDArray[np.float32]:
     try:
         samples: npt.NDArray[np.float32] = decode_audio(str(info.path), sampling_rate=SAMPLE_RATE)
     except (av.FFmpegError, ValueError) as exc:
-        raise SkillError("corrupt_media", path=str(info.path), detail=str(exc)) from exc
+        raise SkillError("corrupt_media", path=str(info.path), detail=media_error(exc)) from exc
     # The soundtrack may end before the picture (a silent outro) or run past it;
     # what must be there is the audio stream's own length, when it states one.
     declared = info.audio_duration or info.duration

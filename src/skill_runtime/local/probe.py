@@ -81,6 +81,12 @@ def check_path(path: Path, extensions: list[str]) -> Path:
     return resolved.resolve()
 
 
+def media_error(exc: Exception) -> str:
+    """FFmpeg's reason, without PyAV's errno number and the path again (noise to a user)."""
+    reason = getattr(exc, "strerror", None)
+    return str(reason) if reason else str(exc)
+
+
 def probe(path: Path, extensions: list[str]) -> MediaInfo:
     resolved = check_path(path, extensions)
     try:
@@ -89,7 +95,7 @@ def probe(path: Path, extensions: list[str]) -> MediaInfo:
         raise SkillError(
             "corrupt_media" if _looks_like_media(resolved) else "not_media",
             path=str(path),
-            detail=str(exc),
+            detail=media_error(exc),
         ) from exc
     with container:
         video = next(iter(container.streams.video), None)

@@ -171,6 +171,13 @@ class BeamEscalation(Strict):
     max_compression_ratio: float = Field(2.4, gt=0)
 
 
+class ThreadSplit(Strict):
+    """A model up to `max_model_mb` decodes on its own copy with fewer threads (asr/engine.py)."""
+
+    decoder_threads: int = Field(1, ge=1)
+    max_model_mb: float = Field(200, gt=0)
+
+
 class ModelSettings(Strict):
     default: str = "base"
     env_var: str = "AI_SUBTITLES_MODEL"
@@ -178,6 +185,7 @@ class ModelSettings(Strict):
     compute_type: str = "int8"
     beam_size: int = Field(1, ge=1)
     escalation: BeamEscalation | None = None
+    thread_split: ThreadSplit | None = None
     bundled_name: str = "base"
     bundled_packages: list[str] = Field(default_factory=list)
     bundled_files: list[str] = Field(default_factory=list)

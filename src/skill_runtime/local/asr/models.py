@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import SkillError
-from ...settings.local import BeamEscalation, ModelSettings
+from ...settings.local import BeamEscalation, ModelSettings, ThreadSplit
 from ...store import home
 from ..accel import cuda_devices
 
@@ -135,17 +135,45 @@ def resolve_model(settings: ModelSettings, choice: str | None) -> str:
     )
 
 
+def recognition_threads() -> int:
+    """OMP_NUM_THREADS if set (Ray sets it per actor), else the cores this process may use."""
+    with contextlib.suppress(ValueError):
+        wanted = int(os.environ.get("OMP_NUM_THREADS", ""))
+        if wanted >= 1:
+            return wanted
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _local_path(spec: str) -> Path:
+    """A folder as is; a model name through faster-whisper's own download and cache."""
+    if Path(spec).is_dir():
+        return Path(spec)
+    from faster_whisper.utils import download_model
+
+    return Path(download_model(spec))
+
+
 @cache
-def _load(spec: str, compute_type: str, escalation: BeamEscalation | None) -> Any:
-    from .escalate import EscalatingWhisper
+def _load(
+    spec: str,
+    compute_type: str,
+    escalation: BeamEscalation | None,
+    split: ThreadSplit | None,
+    threads: int,
+) -> Any:
+    from .engine import Whisper
 
     gpu = cuda_devices() > 0
-    return EscalatingWhisper(
-        spec,
+    return Whisper(
+        _local_path(spec),
         device="cuda" if gpu else "cpu",
         compute_type="float16" if gpu else compute_type,
-        cpu_threads=os.cpu_count() or 0,
+        cpu_threads=threads,
         escalation=escalation,
+        split=split,
     )
 
 
@@ -153,7 +181,13 @@ def load_model(settings: ModelSettings, choice: str | None) -> Any:
     """The loaded model, cached per process; download or load failures become model_missing."""
     spec = resolve_model(settings, choice)
     try:
-        return _load(spec, settings.compute_type, settings.escalation)
+        return _load(
+            spec,
+            settings.compute_type,
+            settings.escalation,
+            settings.thread_split,
+            recognition_threads(),
+        )
     except Exception as exc:  # faster-whisper/huggingface_hub raise many types for "no model here"
         raise SkillError(
             "model_missing", model=spec, reason="load_failed", detail=str(exc)
