@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -14,9 +15,13 @@ import pytest
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.config import config
 from skill_runtime.context import CaptionRequest, Context
+from skill_runtime.local.asr import Transcript, transcribe
+from skill_runtime.local.audio import load_audio
+from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip
 from skill_runtime.progress import Progress
 from skill_runtime.results import Result
+from skill_runtime.settings.local import LocalSettings
 from skill_runtime.store import Store
 
 SPEECH = (
@@ -87,6 +92,23 @@ def captioned(
 def recording() -> Path:
     """A real human recording (Beckett quote), shipped in tests/fixtures with its licence."""
     return FIXTURES / "beckett.wav"
+
+
+def transcribe_file(
+    model: Any, path: Path, language: str | None, settings: LocalSettings | None = None
+) -> Transcript:
+    """What recognition makes of a media file, with skill.yaml's settings unless given."""
+    chosen = settings or config().local
+    info = probe(path, chosen.media_extensions)
+    return transcribe(
+        model,
+        load_audio(info),
+        duration=info.duration,
+        language=language,
+        model_settings=chosen.model,
+        settings=chosen.recognition,
+        progress=Progress(quiet=True),
+    )
 
 
 def frame_at(path: Path, t: float) -> np.ndarray:

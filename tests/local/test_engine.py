@@ -9,13 +9,11 @@ from typing import Any
 import pytest
 
 from skill_runtime.config import config
-from skill_runtime.local.asr import transcribe
 from skill_runtime.local.asr.engine import SplitThreads, Whisper, split_threads
 from skill_runtime.local.asr.models import recognition_threads, resolve_model
-from skill_runtime.local.audio import load_audio
-from skill_runtime.local.probe import probe
-from skill_runtime.progress import Progress
 from skill_runtime.settings.local import ThreadSplit
+
+from .conftest import transcribe_file
 
 LOCAL = config().local
 SPLIT = ThreadSplit(decoder_threads=1, max_model_mb=200)
@@ -86,16 +84,7 @@ def _model(split: ThreadSplit | None) -> Whisper:
 
 
 def _words(model: Whisper, path: Path, language: str | None) -> tuple[str, list[str]]:
-    info = probe(path, LOCAL.media_extensions)
-    transcript = transcribe(
-        model,
-        load_audio(info),
-        duration=info.duration,
-        language=language,
-        model_settings=LOCAL.model,
-        settings=LOCAL.recognition,
-        progress=Progress(quiet=True),
-    )
+    transcript = transcribe_file(model, path, language)
     return transcript.language, [w.text for w in transcript.words]
 
 

@@ -9,12 +9,11 @@ from typing import Any
 import pytest
 
 from skill_runtime.config import config
-from skill_runtime.local.asr import load_model, transcribe
+from skill_runtime.local.asr import load_model
 from skill_runtime.local.asr.escalate import needs_beam
-from skill_runtime.local.audio import load_audio
-from skill_runtime.local.probe import probe
-from skill_runtime.progress import Progress
 from skill_runtime.settings.local import LocalSettings
+
+from .conftest import transcribe_file
 
 LOCAL = config().local
 RULE = LOCAL.model.escalation
@@ -55,18 +54,9 @@ def test_which_windows_get_the_beam(
 
 def _words(path: Path, settings: LocalSettings) -> tuple[list[str], int, int]:
     """The words of `path`, and how many windows were decoded and re-decoded with the beam."""
-    info = probe(path, settings.media_extensions)
     model = load_model(settings.model, None)
     windows, escalated = getattr(model, "windows", 0), getattr(model, "escalated", 0)
-    transcript = transcribe(
-        model,
-        load_audio(info),
-        duration=info.duration,
-        language="en",
-        model_settings=settings.model,
-        settings=settings.recognition,
-        progress=Progress(quiet=True),
-    )
+    transcript = transcribe_file(model, path, "en", settings)
     return (
         [w.text for w in transcript.words],
         model.windows - windows,

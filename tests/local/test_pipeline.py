@@ -12,13 +12,10 @@ import pytest
 
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.config import config
-from skill_runtime.local.asr import load_model, transcribe
-from skill_runtime.local.audio import load_audio
-from skill_runtime.local.probe import probe
-from skill_runtime.progress import Progress
+from skill_runtime.local.asr import load_model
 from skill_runtime.results import Result
 
-from .conftest import BACKGROUND_RGB, SPEECH, frame_at
+from .conftest import BACKGROUND_RGB, SPEECH, frame_at, transcribe_file
 from .test_cues import assert_rules
 
 pytestmark = pytest.mark.slow
@@ -52,16 +49,7 @@ def test_espeak_speech_is_recognised(captioned: tuple[Result, LocalBackend]) -> 
 
 
 def test_real_recording_is_recognised(recording: Path) -> None:
-    info = probe(recording, LOCAL.media_extensions)
-    transcript = transcribe(
-        load_model(LOCAL.model, None),
-        load_audio(info),
-        duration=info.duration,
-        language=None,
-        model_settings=LOCAL.model,
-        settings=LOCAL.recognition,
-        progress=Progress(quiet=True),
-    )
+    transcript = transcribe_file(load_model(LOCAL.model, None), recording, None)
     hypothesis = " ".join(w.text for w in transcript.words)
     assert _wer(BECKETT, hypothesis) <= RECORDING_WER_BOUND, hypothesis
 
