@@ -103,7 +103,7 @@ def run(
     template: str = "progress/encoding",
     env: dict[str, str] | None = None,
 ) -> str:
-    """Run ffmpeg; report `out_time` as a percentage of `duration`; return stderr.
+    """Run ffmpeg; report `out_time` as a percentage of `duration`, and 100 % when done.
 
     stderr goes to a temporary file, so a chatty libass cannot fill a pipe and
     stall. Whatever stops this process (an error, Ctrl-C, SIGTERM) stops
@@ -128,6 +128,8 @@ def run(
         err.seek(0)
         stderr = err.read()
     if progress is not None:
+        if code == 0:
+            progress.bar(template, duration, duration)
         progress.finish()
     if code != 0:
         if "No space left on device" in stderr:
