@@ -98,8 +98,10 @@ class Whisper(EscalatingWhisper):
         self._last = (np.array(features, copy=True), output)
         return output
 
-    def detect_language(self, audio: Any = None, features: Any = None, **kwargs: Any) -> Any:
+    def detect_language(
+        self, audio: Any = None, features: Any = None, *args: Any, **kwargs: Any
+    ) -> Any:
         """Detect on the frames the transcription loop uses, which drops the last one."""
         if audio is None and features is not None and features.shape[-1] > 1:
             features = features[..., :-1]
-        return super().detect_language(audio=audio, features=features, **kwargs)
+        return super().detect_language(audio, features, *args, **kwargs)
