@@ -43,10 +43,7 @@ ERROR_CODES: frozenset[ErrorCode] = frozenset(get_args(ErrorCode))
 
 def error_code(text: str | None) -> ErrorCode | None:
     """`text` as a known code, or None: for codes that arrive as data (skill.yaml's api_codes)."""
-    for code in ERROR_CODES:
-        if code == text:
-            return code
-    return None
+    return text if text in ERROR_CODES else None
 
 
 class SkillError(Exception):

@@ -68,7 +68,6 @@ class LocalBackend(Backend):
         if urls:
             raise SkillError("not_available", backend=self.name, action="upload from a link")
         infos = [probe(path, self.ctx.config.local.media_extensions) for path in files]
-        names = language_name
         rows: list[dict[str, Any]] = []
         with self.jobs() as session:
             for info in infos:
@@ -79,7 +78,7 @@ class LocalBackend(Backend):
                     | {
                         "new": opened.new,
                         "changed": opened.changed,
-                        "languages": [names(lang) for lang in job.tracks],
+                        "languages": [language_name(lang) for lang in job.tracks],
                         "kept": _changes(job.carried_over()),
                         "edits": len(job.history.entries),
                     }
@@ -207,7 +206,6 @@ class LocalBackend(Backend):
         action: str,
         carried: dict[str, Any] | None = None,
     ) -> Result:
-        names = language_name
         burned = pipeline.burn_languages(job) if job.settings.burn else []
         return Result(
             action=action,
@@ -223,7 +221,8 @@ class LocalBackend(Backend):
                 "action": action,
                 "carried": carried,
                 "changes": [],
-                "names": self.language_names() | {c: names(c) for c in job.settings.languages},
+                "names": self.language_names()
+                | {c: language_name(c) for c in job.settings.languages},
                 **where_written(job.media.path, media),
             },
             media=media,

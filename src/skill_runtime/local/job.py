@@ -351,10 +351,9 @@ def missing_languages(
     missing: list[SkillError], job: CaptionJob, media: list[MediaFile], ctx: Context
 ) -> SkillError:
     """The first language that could not be made, naming the ones that were, with their files."""
-    names = language_name
     first = missing[0]
     first.context |= {
-        "made": [names(lang) for lang in job.tracks],
-        "also_missing": [names(e.context["target"]) for e in missing[1:]],
+        "made": [language_name(lang) for lang in job.tracks],
+        "also_missing": [language_name(e.context["target"]) for e in missing[1:]],
     }
     return first.with_media(media)

@@ -75,15 +75,14 @@ def _answer(
     installed: list[tuple[str, str]],
     pairs: set[tuple[str, str]],
 ) -> Result:
-    name = language_name
     return Result(
         action="setup",
         template="local/translation_ready",
         context={
             "source": source,
             "target": target,
-            "source_name": name(source),
-            "target_name": name(target),
+            "source_name": language_name(source),
+            "target_name": language_name(target),
             "installed": [f"{a}→{b}" for a, b in installed],
             "route": packs.route(pairs, source, target, settings.pivot),
         },
