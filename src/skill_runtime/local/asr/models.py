@@ -136,15 +136,16 @@ def resolve_model(settings: ModelSettings, choice: str | None) -> str:
 
 
 def recognition_threads() -> int:
-    """OMP_NUM_THREADS if set (Ray sets it per actor), else the cores this process may use."""
+    """OMP_NUM_THREADS if set (Ray sets it per actor), at most the cores this process may use."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
     with contextlib.suppress(ValueError):
         wanted = int(os.environ.get("OMP_NUM_THREADS", ""))
         if wanted >= 1:
-            return wanted
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+            return min(wanted, cores)
+    return cores
 
 
 def _local_path(spec: str) -> Path:
