@@ -32,7 +32,7 @@ from pathlib import Path
 
 from skill_runtime.config import config
 from skill_runtime.context import CaptionRequest, Context
-from skill_runtime.local import job
+from skill_runtime.local import pipeline as job
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip
 from skill_runtime.local.session import CaptionJob

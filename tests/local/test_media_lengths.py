@@ -12,7 +12,7 @@ import pytest
 from skill_runtime.captions import CaptionSettings, Cue
 from skill_runtime.config import config
 from skill_runtime.errors import SkillError
-from skill_runtime.local import job
+from skill_runtime.local import pipeline as job
 from skill_runtime.local.audio import SAMPLE_RATE, load_audio
 from skill_runtime.local.probe import probe
 from skill_runtime.local.render.ffmpeg import locate

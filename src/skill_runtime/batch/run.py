@@ -17,7 +17,7 @@ from typing import Any
 from ..captions import CaptionSettings
 from ..context import CaptionRequest, Context
 from ..errors import SkillError
-from ..local import job
+from ..local import pipeline as job
 from ..local.accel import detect
 from ..local.asr.models import requested, resolve_model
 from ..local.render.ffmpeg import locate

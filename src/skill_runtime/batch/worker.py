@@ -27,7 +27,7 @@ from .. import atomic
 from ..captions import Word
 from ..context import CaptionRequest, Context
 from ..errors import SkillError
-from ..local import job
+from ..local import pipeline as job
 from ..local.probe import probe
 from ..local.session import CaptionJob, fingerprint
 from ..messages import redact, render

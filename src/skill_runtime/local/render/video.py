@@ -1,4 +1,4 @@
-"""The ffmpeg jobs: burn-in (one pass: scale, pad/crop, ass, encode), soft-track mux,
+"""The ffmpeg jobs: burn-in (one pass: scale, fill/crop/pad, ass, encode), soft-track mux,
 preview frame, and the font check that runs before a burn."""
 
 from __future__ import annotations
@@ -31,14 +31,22 @@ def _ass_filter(ass_file: Path, fonts: Path) -> str:
     return f"ass=filename={escape_filter_value(ass_file)}:fontsdir={escape_filter_value(fonts)}"
 
 
-def _soft_args(tracks: list[SoftTrack], first_input: int) -> tuple[list[str], list[str]]:
+def _soft_args(
+    tracks: list[SoftTrack], first_input: int, default: bool
+) -> tuple[list[str], list[str]]:
+    """Inputs and maps for the text tracks; the first is shown by default only if asked.
+
+    Over burned captions a default track would be drawn a second time by VLC
+    and mpv, so a burned MP4 carries its tracks for search and accessibility
+    with none flagged default.
+    """
     inputs: list[str] = []
     maps: list[str] = []
     for k, track in enumerate(tracks):
         inputs += ["-i", file_arg(track.path)]
         maps += ["-map", f"{first_input + k}:0", f"-metadata:s:s:{k}", f"language={track.iso639_2}"]
     if tracks:
-        maps += ["-c:s", "mov_text", "-disposition:s:0", "default"]
+        maps += ["-c:s", "mov_text", "-disposition:s:0", "default" if default else "0"]
     return inputs, maps
 
 
@@ -69,7 +77,7 @@ def burn(
     video: VideoSettings,
     progress: Progress,
 ) -> Path:
-    """One ffmpeg pass: decode, scale and pad/crop, draw captions, H.264 + AAC, faststart.
+    """One ffmpeg pass: decode, scale and fill/crop/pad, draw captions, H.264 + AAC, faststart.
 
     Soft tracks ride along in the same pass, so the burned MP4 also carries
     every language as a selectable track. With no ASS file it only reshapes.
@@ -79,7 +87,10 @@ def burn(
         chain += "," + _ass_filter(ass_file, fonts)
     picture = ["-vf", chain + ",format=yuv420p", *encoder_args(video)]
     env = fontconfig_env(fonts) if ass_file is not None else None
-    return _write_mp4(info, picture, False, tracks, out, video, progress, "progress/encoding", env)
+    return _write_mp4(
+        info, picture, False, tracks, out, video, progress, "progress/encoding", env,
+        default_track=ass_file is None,
+    )  # fmt: skip
 
 
 def soft(
@@ -99,9 +110,10 @@ def _write_mp4(
     progress: Progress,
     template: str,
     env: dict[str, str] | None = None,
+    default_track: bool = True,
 ) -> Path:
     """The source's picture (as `picture` says), its audio and the subtitle tracks, atomically."""
-    inputs, maps = _soft_args(tracks, 1)
+    inputs, maps = _soft_args(tracks, 1, default_track)
     with atomic.atomic_path(out) as tmp:
         run(
             [
