@@ -108,9 +108,10 @@ def test_the_youtube_srt_stays_sentence_cues(talk: Talk) -> None:
 def test_the_tiktok_srt_has_the_same_words_in_readable_cues(talk: Talk) -> None:
     main = pysubs2.load(str(talk.out / "talk.en.srt"))
     tiktok = pysubs2.load(str(talk.out / "talk.tiktok.en.srt"))
-    assert " ".join(e.plaintext.replace("\n", " ") for e in main).split() == " ".join(
-        e.plaintext.replace("\n", " ") for e in tiktok
-    ).split()
+    assert (
+        " ".join(e.plaintext.replace("\n", " ") for e in main).split()
+        == " ".join(e.plaintext.replace("\n", " ") for e in tiktok).split()
+    )
     assert max(len(e.plaintext.split()) for e in tiktok) > 3
 
 
