@@ -20,6 +20,7 @@ from skill_runtime.captions import Cue, Word
 from skill_runtime.config import config
 from skill_runtime.context import Context
 from skill_runtime.errors import SkillError
+from skill_runtime.local.chat import CaptionNext, respond
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip
 from skill_runtime.local.session import STORE_NAME, LocalSession
@@ -277,3 +278,23 @@ def test_a_job_saved_before_renditions_loads_as_one(tmp_path: Path, clip: Path) 
     backend = _backend(tmp_path, clip)
     backend.chat("undo the yellow")
     assert backend.current_job().settings.color is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("captions in English and Spanish for YouTube", "youtube"),
+        ("add vertical TikTok captions", "tiktok"),
+        ("加字幕，抖音", "tiktok"),
+        ("add captions", None),
+    ],
+)
+def test_first_captions_name_their_version_by_what_was_said(
+    tmp_path: Path, clip: Path, sentence: str, name: str | None
+) -> None:
+    backend = _backend(tmp_path, clip)
+    with backend.jobs() as session:
+        session.open(probe(clip, config().local.media_extensions))
+    reply = respond(backend.ctx, sentence)
+    assert isinstance(reply, CaptionNext)
+    assert reply.request.rendition == name

@@ -46,7 +46,7 @@ from .history import HistoryEntry, diff_settings
 from .pipeline import burn_languages, text_rules
 from .preview import contact_sheet
 from .render.layout import output_shape
-from .renditions import asks_for_new, checked, new_name, pointed
+from .renditions import asks_for_new, checked, new_name, pointed, said_name
 from .session import CaptionJob, Rendition, edit_session, load_session
 from .translate.service import translate_cues
 
@@ -98,7 +98,9 @@ def _first_caption(ctx: Context, text: str, edits: list[Edit]) -> CaptionNext:
         if rest:
             job.settings = _outcome(ctx, job, rest, translate=False).settings
         path = job.media.path
-    request = CaptionRequest(path=path, said=text)
+    request = CaptionRequest(
+        path=path, said=text, rendition=said_name(text, ctx.config.edits.renditions)
+    )
     for edit in edits:
         if isinstance(edit, Burn):
             request.burn = edit.enabled

@@ -122,15 +122,24 @@ def derived_name(caption: CaptionSettings, words: RenditionWords) -> str:
     return caption.platform or words.by_aspect.get(caption.aspect, caption.aspect)
 
 
+def said_name(text: str, words: RenditionWords) -> str | None:
+    """The version name a sentence says ("for YouTube", "a TikTok version"), if any.
+
+    The table lists platforms before plain frames: "vertical TikTok version" is `tiktok`.
+    """
+    return next(
+        (
+            name
+            for name, known in words.names.items()
+            if any(keywords.pattern(p).search(text) for p in [name, *known.phrases])
+        ),
+        None,
+    )
+
+
 def new_name(job: CaptionJob, text: str, caption: CaptionSettings, words: RenditionWords) -> str:
     """The name the user gave a new version ("TikTok"), else one from its options; never taken."""
-    said = [
-        name
-        for name, known in words.names.items()
-        if any(keywords.pattern(p).search(text) for p in [name, *known.phrases])
-    ]
-    # The table lists platforms before plain frames: "vertical TikTok version" is `tiktok`.
-    base = said[0] if said else derived_name(caption, words)
+    base = said_name(text, words) or derived_name(caption, words)
     name, n = base, 2
     while name in job.renditions:
         name, n = f"{base}-{n}", n + 1
