@@ -240,7 +240,7 @@ def test_a_change_on_another_version_only_is_offered_not_done(backend: LocalBack
         ("tiktok", "font_size")
     ]
     assert backend.current_job().model_dump() == before
-    assert '"undo the font size on the tiktok one"' in render(result.template, **result.context)
+    assert '"undo the size on the tiktok one"' in render(result.template, **result.context)
 
 
 def test_a_job_saved_before_renditions_loads_as_one(tmp_path: Path, clip: Path) -> None:
@@ -298,3 +298,22 @@ def test_first_captions_name_their_version_by_what_was_said(
     reply = respond(backend.ctx, sentence)
     assert isinstance(reply, CaptionNext)
     assert reply.request.rendition == name
+
+
+def test_every_choice_offered_is_a_sentence_that_does_it(backend: LocalBackend) -> None:
+    _conversation(backend)
+    backend.chat("send the TikTok one on WhatsApp")
+    offered = backend.chat("undo the banana").data["choices"]
+    assert offered
+    words = config().edits.undo.attributes
+    for choice in offered:
+        job = backend.current_job()
+        before = job.model_dump()
+        if choice["kind"] == "rendition":
+            sentence = f"undo the {choice['rendition']} version"
+        else:
+            sentence = f"undo the {words[choice['field']][0]} on the {choice['rendition']} one"
+        result = backend.chat(sentence)
+        assert result.data.get("problem") is None, sentence
+        assert backend.current_job().model_dump() != before, sentence
+        backend.chat("undo")

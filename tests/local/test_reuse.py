@@ -91,6 +91,8 @@ def test_a_fitting_render_is_delivered_as_it_is(
     copy = _video(sent, ".captioned.whatsapp.mp4")
     assert sent.data["size"]["attempts"] == 0
     assert copy.read_bytes() == mp4.read_bytes()
+    assert backend.export_sized(channel="telegram").data["size"]["attempts"] == 0
+    assert mp4 in {m.path for m in backend.current_job().outputs}
 
 
 def test_a_soft_rendition_is_burned_for_a_chat_and_says_so(

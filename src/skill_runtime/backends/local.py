@@ -235,10 +235,11 @@ class LocalBackend(Backend):
             saved = session.jobs.get(job.key)
             if saved is not None and job.rendition in saved.renditions:
                 rendition = saved.renditions[job.rendition]
-                rendition.outputs = media
+                rendition.outputs = media if rendered else _merged(rendition.outputs, media)
                 if rendered:
                     rendition.rendered = digest
                 saved.rendition = job.rendition
+                job.outputs = rendition.outputs
 
     def _captioned(
         self,
@@ -470,6 +471,12 @@ def _choose(
     job.add_rendition(name, job.rendition)
     job.rendition = name
     return True
+
+
+def _merged(kept: list[MediaFile], new: list[MediaFile]) -> list[MediaFile]:
+    """A delivery's files added to the rendition's render: the render stays reusable."""
+    paths = {m.path for m in new}
+    return [*(m for m in kept if m.path not in paths), *new]
 
 
 def _versions(job: CaptionJob) -> dict[str, Any]:

@@ -70,7 +70,12 @@ def _attributes(text: str, table: EditsConfig) -> list[str]:
     rows = sorted(((p, f) for f, ps in words.items() for p in ps), key=lambda r: -len(r[0]))
     found: list[str] = []
     for phrase, name in rows:
-        if keywords.pattern(phrase).search(text) and name not in found:
+        match = keywords.pattern(phrase).search(text)
+        if match is None:
+            continue
+        # "size limit" is the delivery, not the font size as well.
+        text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+        if name not in found:
             found.append(name)
     return found
 

@@ -410,6 +410,7 @@ def _choices(ctx: Context, job: CaptionJob, what: str, found: Aim) -> Result:
             "renditions": list(job.renditions),
             "rendition": job.rendition,
             "names": {code: language_name(code) for code in job.tracks},
+            "words": {f: said[0] for f, said in ctx.config.edits.undo.attributes.items() if said},
         },
         data={"changes": [], "problem": found.problem, "choices": choices},
     )
