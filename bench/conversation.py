@@ -6,8 +6,9 @@ Captions the clip once (recognition and the first render, timed apart), then
 prints: the seconds from "make them yellow" to a WhatsApp-sized file (the look
 changed, so the picture is encoded once, under the limit), the seconds of the
 full render of that look, and the seconds from that rendered job to its
-WhatsApp copy (goal: under 3 s, the render already fits, so it is copied), with
-whether an encode ran and the file sizes.
+WhatsApp copy (an encode when the render is over 16 MB), then to a copy under a
+limit the render fits (goal: under 3 s, copied), with whether an encode ran and
+the file sizes.
 """
 
 from __future__ import annotations
@@ -87,6 +88,14 @@ def main() -> int:
         f" render {render.stat().st_size} bytes; goal < 3 s: {'met' if copy_s < 3 else 'missed'}"
     )
     print(f"rendered job -> WhatsApp copy: {copy_s:.2f} s")
+    # The same delivery when the limit is above the render's size: the render is the file.
+    limit = render.stat().st_size * 2
+    fits_s, fits = _timed(
+        f"rendered job -> export --max-size {limit / 1e6:.0f}MB (the render fits)",
+        lambda: backend.export_sized(max_bytes=limit),
+    )
+    goal = "met" if fits_s < 3 else "missed"
+    print(f"  encode ran: {fits.data['size']['attempts'] > 0}; goal < 3 s: {goal}")
     return 0
 
 

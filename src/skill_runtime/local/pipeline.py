@@ -247,6 +247,9 @@ def up_to_date(job: CaptionJob, ctx: Context) -> bool:
     rendition = job.renditions[job.rendition]
     if rendition.rendered != look_digest(job) or not rendition.outputs:
         return False
+    names = [m.path.name for m in rendition.outputs]
+    if not all(any(n.endswith(sfx) for n in names) for sfx in _suffixes(job, video=True)):
+        return False
     ledger = ctx.store.load(LEDGER, Ledger) or Ledger()
     return all(ledger.ours(m.path, job.media.path) for m in rendition.outputs)
 
