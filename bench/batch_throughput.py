@@ -32,7 +32,7 @@ from pathlib import Path
 
 from skill_runtime.config import config
 from skill_runtime.context import CaptionRequest, Context
-from skill_runtime.local import job
+from skill_runtime.local import pipeline
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip
 from skill_runtime.local.session import CaptionJob
@@ -205,13 +205,13 @@ def stage_split(clip: Path, work: Path) -> tuple[Stage, Stage, float]:
     request = CaptionRequest(path=clip)
     info = probe(clip, cfg.local.media_extensions)
     work = CaptionJob(media=info)
-    work.settings = job.apply_request(work.settings, request, cfg.local)
-    job.recognise_words(info, request, ctx)  # model load, not counted
+    work.settings = pipeline.apply_request(work.settings, request, cfg.local)
+    pipeline.recognise_words(info, request, ctx)  # model load, not counted
     with Stage() as recognise:
-        work.words, work.source_language = job.recognise_words(info, request, ctx)
+        work.words, work.source_language = pipeline.recognise_words(info, request, ctx)
     with Stage() as render:
-        job.make_tracks(work, ctx)
-        job.render_outputs(work, ctx)
+        pipeline.make_tracks(work, ctx)
+        pipeline.render_outputs(work, ctx)
     print(
         f"one clip ({info.duration:.0f} s), alone on the machine's cores: "
         f"recognition {recognise.wall:.1f} s wall / {recognise.cpu:.1f} CPU-s, "

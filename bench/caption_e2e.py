@@ -81,7 +81,7 @@ def peak_rss_mb() -> tuple[float, float]:
 def _instrument() -> dict[str, float]:
     """Time the recognition and the encode inside the end-to-end run, so the printed
     overhead is the pipeline's own and not other load on a shared machine."""
-    from skill_runtime.local import job
+    from skill_runtime.local import pipeline
 
     spent: dict[str, float] = {"asr": 0.0, "burn": 0.0, "asr_cpu": 0.0}
 
@@ -97,8 +97,8 @@ def _instrument() -> dict[str, float]:
 
         return wrapper
 
-    job.transcribe = timed("asr", job.transcribe)  # type: ignore[assignment]
-    job.burn = timed("burn", job.burn)  # type: ignore[assignment]
+    pipeline.transcribe = timed("asr", pipeline.transcribe)  # type: ignore[assignment]
+    pipeline.burn = timed("burn", pipeline.burn)  # type: ignore[assignment]
     return spent
 
 

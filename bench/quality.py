@@ -52,7 +52,7 @@ from skill_runtime.local.asr.turns import mark_turns
 from skill_runtime.local.audio import SAMPLE_RATE
 from skill_runtime.local.cues import build_cues, display_width
 from skill_runtime.local.cues.text import dangles, speaker_lines
-from skill_runtime.local.job import effective_rules
+from skill_runtime.local.pipeline import effective_rules
 from skill_runtime.local.render.layout import output_shape
 from skill_runtime.progress import Progress
 from skill_runtime.settings.local import CueRules, LocalSettings

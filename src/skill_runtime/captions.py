@@ -44,7 +44,8 @@ class CaptionSettings(BaseModel):
     box: bool = False
     position: Literal["bottom", "top"] = "bottom"
     aspect: Aspect = "source"
-    fit: Literal["pad", "crop"] = "pad"
+    # A frame of another shape than the source: a blurred copy fills it, or crop, or pad (bars).
+    fit: Literal["blur", "crop", "pad"] = "blur"
     height: Literal[720, 1080] = 1080
     highlight: bool = False
     # A user's own line limit (chat: "30 characters per line"); None keeps skill.yaml's cue rules.

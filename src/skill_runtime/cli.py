@@ -72,6 +72,14 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _rendition_option(c: argparse.ArgumentParser, what: str) -> None:
+    c.add_argument(
+        "--rendition",
+        metavar="NAME",
+        help=f"which version of the video {what} (see `state`; default: the last one worked on)",
+    )
+
+
 def _caption_options(c: argparse.ArgumentParser) -> None:
     """The options `caption` and `batch` share."""
     c.add_argument("--languages", help="caption languages, comma-separated, e.g. en,es")
@@ -86,7 +94,11 @@ def _caption_options(c: argparse.ArgumentParser) -> None:
     c.add_argument(
         "--aspect", choices=ASPECTS, help="16:9, 9:16 (Shorts/Reels/TikTok), 1:1 or source"
     )
-    c.add_argument("--fit", choices=["pad", "crop"], help="fill the frame by padding or cropping")
+    c.add_argument(
+        "--fit",
+        choices=["blur", "crop", "pad"],
+        help="another frame shape: blurred fill (default), crop, or pad with bars",
+    )
     c.add_argument(
         "--style",
         help="clean | boxed | vertical-bold | karaoke | pop | pop-word | highlight | keywords",
@@ -128,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     cmd("upload", "add files or URLs to the session").add_argument(
         "items", nargs="+", metavar="PATH|URL"
     )
-    cmd("chat", "send an instruction (edit captions, add languages...)").add_argument("text")
+    chat = cmd("chat", "send an instruction (edit captions, add languages...)")
+    chat.add_argument("text")
+    _rendition_option(chat, "to edit, or all")
     cmd("state", "show the timeline")
     cmd("credits", "show the credit balance")
     e = cmd("export", "render the session to MP4")
@@ -141,10 +155,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CHANNEL",
         help="fit a chat's limit: whatsapp|telegram|email",
     )
-    cmd("preview", "contact sheet: four captioned moments in one PNG, no video encoded")
+    _rendition_option(e, "to export, or all")
+    _rendition_option(
+        cmd("preview", "contact sheet: four captioned moments in one PNG, no video encoded"),
+        "to show, or all",
+    )
     c = cmd("caption", "caption a video file end to end")
     c.add_argument("path", type=Path)
     _caption_options(c)
+    _rendition_option(c, "these options make or change")
     b = cmd("batch", "caption many videos (folders, globs, list files); resumable")
     b.add_argument("sources", nargs="+", metavar="SOURCE")
     _caption_options(b)
@@ -180,6 +199,7 @@ def _context(args: argparse.Namespace, cfg: SkillConfig, host: Host) -> Context:
         language=language.split("-")[0] if language else None,
         model=getattr(args, "model", None) or os.environ.get("AI_SUBTITLES_MODEL"),
         overwrite=getattr(args, "overwrite", False),
+        rendition=getattr(args, "rendition", None),
     )
 
 
@@ -233,7 +253,11 @@ def _shared_options(args: argparse.Namespace, ctx: Context) -> dict[str, Any]:
 
 def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
     return CaptionRequest(
-        said=_said(args), path=args.path, preview=args.preview, **_shared_options(args, ctx)
+        said=_said(args),
+        path=args.path,
+        preview=args.preview,
+        rendition=args.rendition,
+        **_shared_options(args, ctx),
     )
 
 

@@ -29,6 +29,8 @@ class Context:
     model: str | None = None
     overwrite: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    # `--rendition`: the version of the current file an edit, export or preview is for.
+    rendition: str | None = None
 
 
 class CaptionRequest(CaptionOptions):
@@ -37,3 +39,5 @@ class CaptionRequest(CaptionOptions):
     said: str | None = None
     # Stop at the contact sheet: recognise and lay out, encode no video.
     preview: bool = False
+    # The version of the file these options make or change (`--rendition`).
+    rendition: str | None = None

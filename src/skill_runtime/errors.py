@@ -21,7 +21,8 @@ ErrorCode = Literal[
     "file_too_large", "not_media", "corrupt_media", "no_audio", "no_speech", "needs_video",
     "no_upload", "nothing_to_export", "ffmpeg_missing", "font_missing", "model_missing",
     "model_corrupt", "render_failed", "store_busy", "unknown_style", "unknown_language",
-    "unknown_platform", "unknown_channel", "bad_size", "size_unreachable", "no_captions",
+    "unknown_platform", "unknown_channel", "unknown_rendition", "bad_rendition_name", "bad_size",
+    "size_unreachable", "no_captions",
     # Translation.
     "espeak_missing", "translation_unavailable", "translation_failed", "translation_timeout",
     "translator_insecure", "pack_invalid", "pack_not_offered", "pack_download_failed",

@@ -100,3 +100,26 @@ def test_the_cli_exits_with_a_usage_error_for_an_unknown_style(
     )
     assert done.returncode == USAGE
     assert "neon" in done.stderr
+
+
+def test_a_named_version_maps_its_frame_and_style_and_says_it_is_not_kept(
+    harness: Harness, emulator: Emulator, video: Path
+) -> None:
+    request = CaptionRequest(path=video, aspect="9:16", style="pop", rendition="tiktok")
+    result = harness.backend().caption(request)
+    assert result.data["instruction"][1:] == [WORDS.aspect["9:16"], WORDS.style["pop"]]
+    answer = render(result.template, **result.context)
+    assert 'not kept as a separate "tiktok" version' in answer
+
+
+@pytest.mark.parametrize("call", ["chat", "export"])
+def test_picking_a_named_version_is_refused_before_anything_is_sent(
+    harness: Harness, emulator: Emulator, call: str
+) -> None:
+    harness.ctx.rendition = "tiktok"
+    backend = harness.backend()
+    with pytest.raises(SkillError) as caught:
+        backend.chat("make them red") if call == "chat" else backend.export()
+    assert caught.value.code == "not_available"
+    assert "named versions" in render("errors/not_available", **caught.value.context)
+    assert emulator.state.sessions == {}

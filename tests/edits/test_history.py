@@ -17,7 +17,7 @@ from skill_runtime.captions import Cue, Word
 from skill_runtime.config import config
 from skill_runtime.context import Context
 from skill_runtime.errors import SkillError
-from skill_runtime.local import job as pipeline
+from skill_runtime.local import pipeline
 from skill_runtime.local.edits.undo import UndoRequest, interpret_undo
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip

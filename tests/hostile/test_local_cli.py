@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import av
 import pytest
@@ -237,8 +238,12 @@ def test_a_signal_mid_encode_stops_ffmpeg_and_keeps_the_previous_set(
     out = tmp_path / "out"
     held(_export(captioned_home, out), 0)
     before = _digest(out)
+
     # A full-HD frame makes the next encode long enough to be interrupted.
-    edit_current_job(captioned_home, lambda job: job["settings"].update(aspect="16:9", height=1080))
+    def landscape(job: dict[str, Any]) -> None:
+        job["renditions"][job["rendition"]]["settings"].update(aspect="16:9", height=1080)
+
+    edit_current_job(captioned_home, landscape)
     env = {**os.environ, "PYTHONPATH": str(SRC), "AI_SUBTITLES_HOME": str(captioned_home)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "skill_runtime", "export", "--out", str(out), "--quiet"],

@@ -7,7 +7,7 @@ import pytest
 
 from skill_runtime.captions import CaptionSettings
 from skill_runtime.config import config
-from skill_runtime.local.job import effective_rules
+from skill_runtime.local.pipeline import effective_rules
 
 LOCAL = config().local
 WIDE = LOCAL.shapes["16:9"]

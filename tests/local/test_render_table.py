@@ -12,7 +12,7 @@ import pytest
 
 from skill_runtime.captions import CaptionSettings, Cue
 from skill_runtime.config import config
-from skill_runtime.local import job
+from skill_runtime.local import pipeline
 from skill_runtime.local.probe import probe
 from skill_runtime.local.render.ffmpeg import locate
 from skill_runtime.local.session import CaptionJob
@@ -50,7 +50,7 @@ def _burn(clip: Path, tmp_path: Path, home: Path, **settings: Any) -> Path:
         source_language="en",
         tracks={"en": [CUE]},
     )
-    media = job.render_outputs(captioned, make_ctx(home, tmp_path / "out"))
+    media = pipeline.render_outputs(captioned, make_ctx(home, tmp_path / "out"))
     (video,) = [m.path for m in media if m.kind == "video"]
     return video
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from skill_runtime.captions import CaptionSettings, Cue
-from skill_runtime.local.job import burn_languages
+from skill_runtime.local.pipeline import burn_languages
 from skill_runtime.local.probe import MediaInfo
 from skill_runtime.local.session import CaptionJob
 

@@ -178,7 +178,16 @@ class CloudBackend(Backend):
             },
         )
 
+    def _one_version(self) -> None:
+        """Aspect and style travel in each instruction; a project has no named versions."""
+        if self.ctx.rendition is not None:
+            raise SkillError(
+                "not_available", backend=self.name, action="keep named versions (--rendition)"
+            )
+
     def chat(self, text: str) -> Result:
+        self._one_version()
+
         def run() -> Result:
             reply = self._converse(text)
             if reply.after is not None:
@@ -204,6 +213,10 @@ class CloudBackend(Backend):
     # Export.
 
     def export(self, *, resume: bool = False, cancel: bool = False) -> Result:
+        self._one_version()
+        return self._export(resume=resume, cancel=cancel)
+
+    def _export(self, *, resume: bool = False, cancel: bool = False) -> Result:
         def run() -> Result:
             session = self._ready()
             exports = Exports(
@@ -248,7 +261,7 @@ class CloudBackend(Backend):
         def run() -> Result:
             uploaded = self.upload([request.path], [])
             reply = self._converse("; ".join(asked))
-            exported = self.export()
+            exported = self._export()
             if reply.after is None:
                 said = reply.text
             else:
@@ -262,6 +275,7 @@ class CloudBackend(Backend):
                     "asked": asked,
                     "reply": said,
                     "exported": render(exported.template, **exported.context),
+                    "rendition": request.rendition,
                 },
                 media=exported.media,
                 data={"languages": languages, "instruction": asked, **exported.data},

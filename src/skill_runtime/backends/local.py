@@ -17,23 +17,26 @@ from ..context import CaptionRequest
 from ..draft import summarize
 from ..errors import SkillError
 from ..language_names import language_name
-from ..local import job as pipeline
+from ..local import pipeline
 from ..local.accel import detect
 from ..local.asr.models import requested, resolve_model
 from ..local.chat import CaptionNext, RenderNext, respond
-from ..local.deliver import render_sized, size_target
+from ..local.deliver import size_target
 from ..local.edits.apply import Change
 from ..local.history import diff_settings
 from ..local.preview import contact_sheet
 from ..local.probe import probe
 from ..local.render.ffmpeg import locate
 from ..local.render.fonts import font_files
+from ..local.renditions import checked, derived_name, valid_name
 from ..local.session import CaptionJob, LocalSession, edit_session, load_session
 from ..local.translate.doctor import translation_check
 from ..local.translate.setup import install_pair
 from ..messages import render
 from ..outputs import check_folder, shown, where_written
 from ..results import Check, MediaFile, Result
+from ..settings.edits import RenditionWords
+from ..settings.local import LocalSettings
 from .base import Backend
 
 
@@ -95,32 +98,45 @@ class LocalBackend(Backend):
         )
 
     def caption(self, request: CaptionRequest) -> Result:
-        """The whole job for one file, with this file's own settings.
+        """The whole job for one file, with this file's own settings, for one rendition.
 
-        Options apply to this file's job; a file captioned before keeps its job's
-        settings and word corrections, and the previous captions stay one "undo"
-        away. Recognition runs on a copy, outside the lock; nothing is saved
-        unless it succeeds, and its tracks are saved before the render, so a
-        failed render does not cost the recognition.
+        Options apply to the rendition `--rendition` names (made from the current
+        one if new), else the current one; a file's first captions name their
+        rendition by the options. A file captioned before keeps its job's
+        settings and word corrections, and the previous captions stay one
+        "undo" away. Recognition runs on a copy, outside the lock; nothing is
+        saved unless it succeeds, and its tracks are saved before the render,
+        so a failed render does not cost the recognition.
         """
         settings = self.ctx.config.local
         info = probe(request.path, settings.media_extensions)
         check_folder(self.ctx.out_dir)
+        name = valid_name(request.rendition) if request.rendition else None
         work = self.load_session().open(info).job
+        _choose(work, name, request, self.ctx.config.edits.renditions, settings)
         work.settings = pipeline.apply_request(work.settings, request, settings)
         missing = pipeline.recognise(work, request, self.ctx)
         with self.jobs() as session:
             opened = session.open(info)
             job = opened.job
+            created = _choose(job, name, request, self.ctx.config.edits.renditions, settings)
             previous = job.model_copy(deep=True)
             job.settings = pipeline.apply_request(job.settings, request, settings)
             options = diff_settings(previous.settings, job.settings)
             if previous.tracks:
+                parent = job.renditions[job.rendition].parent
+                made = [Change(field="rendition", before=parent, after=job.rendition)]
                 job.history.record(
                     request.said or f"caption {info.path.name}",
-                    [*options, Change(field="recognised")],
+                    {
+                        job.rendition: [
+                            *(made if created else []),
+                            *options,
+                            Change(field="recognised"),
+                        ]
+                    },
                     [],
-                    previous.settings,
+                    {job.rendition: None if created else previous.settings},
                     previous.tracks,
                 )
             job.words, job.tracks = work.words, work.tracks
@@ -129,7 +145,7 @@ class LocalBackend(Backend):
             job.settings.burn_languages = work.settings.burn_languages
             work = job.model_copy(deep=True)
         media = pipeline.render_outputs(work, self.ctx, video=not request.preview)
-        self._keep_outputs(work, media)
+        self._keep_outputs(work, media, rendered=not request.preview)
         if missing:
             raise pipeline.missing_languages(missing, work, media, self.ctx)
         if request.preview:
@@ -143,10 +159,16 @@ class LocalBackend(Backend):
         }
         return self._captioned(work, media, "caption", carried)
 
-    def preview(self) -> Result:
-        """The contact sheet of the transcribed job, as it stands."""
+    def _selected(self) -> list[CaptionJob]:
+        """The current file's job, once per rendition `--rendition` picks (else the current one)."""
         job = self.current_job()
-        return self.previewed(job, [contact_sheet(job, self.ctx)])
+        names = checked(job, self.ctx.rendition) or [job.rendition]
+        return [job.select(name) for name in names]
+
+    def preview(self) -> Result:
+        """The contact sheet of the transcribed job, as it stands, for each rendition picked."""
+        jobs = self._selected()
+        return self.previewed(jobs[-1], [contact_sheet(job, self.ctx) for job in jobs])
 
     def previewed(self, job: CaptionJob, media: list[MediaFile]) -> Result:
         platform = self.ctx.config.local.platforms.get(job.settings.platform or "")
@@ -159,6 +181,7 @@ class LocalBackend(Backend):
                 "aspect": job.settings.aspect,
                 "platform": platform.name if platform else None,
                 "burn": job.settings.burn,
+                **_versions(job),
             },
             media=media,
         )
@@ -166,20 +189,26 @@ class LocalBackend(Backend):
     def export_sized(self, *, channel: str | None = None, max_bytes: int | None = None) -> Result:
         """An MP4 under a size limit (a channel's, or the one given); the answer gives its size."""
         target = size_target(self.ctx.config.local.delivery, channel=channel, max_bytes=max_bytes)
-        job = self.current_job()
-        if not job.tracks:
-            raise SkillError("no_captions", file_name=job.media.path.name, path=str(job.media.path))
-        media, report = render_sized(job, self.ctx, target)
-        self._keep_outputs(job, media)
-        result = self._captioned(job, media, "export")
-        sized = report.model_dump()
-        return result.model_copy(
-            update={
-                "template": "local/sized",
-                "context": result.context | {"sized": sized, "source": target.source},
-                "data": result.data | {"size": sized},
-            }
-        )
+        results = []
+        for job in self._selected():
+            if not job.tracks:
+                raise SkillError(
+                    "no_captions", file_name=job.media.path.name, path=str(job.media.path)
+                )
+            media, report = pipeline.render_sized(job, self.ctx, target)
+            self._keep_outputs(job, media, rendered=False)
+            result = self._captioned(job, media, "export")
+            sized = report.model_dump()
+            results.append(
+                result.model_copy(
+                    update={
+                        "template": "local/sized",
+                        "context": result.context | {"sized": sized, "source": target.source},
+                        "data": result.data | {"size": sized},
+                    }
+                )
+            )
+        return _joined(results)
 
     def batch(self, options: BatchOptions, on_file: OnFile | None = None) -> Result:
         """Every file the sources name, each its own job; see skill_runtime.batch."""
@@ -188,16 +217,29 @@ class LocalBackend(Backend):
         return run_batch(options, self.ctx, on_file or (lambda _report: None))
 
     def render(self, job: CaptionJob, action: str = "export") -> Result:
-        """Render a job's outputs from its tracks and settings (after edits, or export)."""
+        """Render a rendition's outputs from the job's tracks and its settings (after edits, or
+        export); a rendition whose look did not change since its last render is not drawn again."""
+        if pipeline.up_to_date(job, self.ctx):
+            result = self._captioned(job, list(job.outputs), action)
+            result.context["unchanged"] = True
+            return result
         media = pipeline.render_outputs(job, self.ctx)
-        self._keep_outputs(job, media)
+        self._keep_outputs(job, media, rendered=True)
         return self._captioned(job, media, action)
 
-    def _keep_outputs(self, job: CaptionJob, media: list[MediaFile]) -> None:
+    def _keep_outputs(self, job: CaptionJob, media: list[MediaFile], *, rendered: bool) -> None:
+        """The rendition's files; a full render also records the look it drew."""
+        digest = pipeline.look_digest(job) if rendered else None
         job.outputs = media
         with self.jobs() as session:
-            if job.key in session.jobs:
-                session.jobs[job.key].outputs = media
+            saved = session.jobs.get(job.key)
+            if saved is not None and job.rendition in saved.renditions:
+                rendition = saved.renditions[job.rendition]
+                rendition.outputs = media if rendered else _merged(rendition.outputs, media)
+                if rendered:
+                    rendition.rendered = digest
+                saved.rendition = job.rendition
+                job.outputs = rendition.outputs
 
     def _captioned(
         self,
@@ -207,33 +249,39 @@ class LocalBackend(Backend):
         carried: dict[str, Any] | None = None,
     ) -> Result:
         burned = pipeline.burn_languages(job) if job.settings.burn else []
+        shown_languages = pipeline.shown_languages(job)
         return Result(
             action=action,
             template="local/captioned",
             context={
                 "file_name": shown(job.media.path.name),
                 "source_language": job.source_language,
-                "tracks": {lang: len(cues) for lang, cues in job.tracks.items()},
+                "tracks": {lang: len(job.tracks[lang]) for lang in shown_languages},
                 "burn": job.settings.burn,
                 "burned": burned,
                 "style": job.settings.style,
                 "aspect": job.settings.aspect,
+                "fit": job.settings.fit,
                 "action": action,
                 "carried": carried,
                 "changes": [],
+                "unchanged": False,
                 "names": self.language_names()
                 | {c: language_name(c) for c in job.settings.languages},
+                **_versions(job),
                 **where_written(job.media.path, media),
             },
             media=media,
             data={
                 "file": str(job.media.path),
+                "rendition": job.rendition,
                 "settings": job.settings.model_dump(mode="json"),
                 "burned": burned,
-                "soft_tracks": list(job.tracks),
+                "soft_tracks": shown_languages,
                 "tracks": {
                     lang: [c.model_dump() for c in cues]
                     for lang, cues in job.timed_tracks().items()
+                    if lang in shown_languages
                 },
             },
         )
@@ -290,14 +338,34 @@ class LocalBackend(Backend):
     def export(self, *, resume: bool = False, cancel: bool = False) -> Result:
         if cancel:
             return Result(action="export", template="local/nothing_to_cancel")
-        job = self.current_job()
-        if not job.tracks:
-            raise SkillError("no_captions", file_name=job.media.path.name, path=str(job.media.path))
-        wanted = job.settings
-        if wanted.deliver or wanted.max_mb:
-            limit = round(wanted.max_mb * 1e6) if wanted.max_mb else None
-            return self.export_sized(channel=wanted.deliver, max_bytes=limit)
-        return self.render(job)
+        results = []
+        for job in self._selected():
+            if not job.tracks:
+                raise SkillError(
+                    "no_captions", file_name=job.media.path.name, path=str(job.media.path)
+                )
+            wanted = job.settings
+            if wanted.deliver or wanted.max_mb:
+                limit = round(wanted.max_mb * 1e6) if wanted.max_mb else None
+                target = size_target(
+                    self.ctx.config.local.delivery, channel=wanted.deliver, max_bytes=limit
+                )
+                media, report = pipeline.render_sized(job, self.ctx, target)
+                self._keep_outputs(job, media, rendered=False)
+                result = self._captioned(job, media, "export")
+                sized = report.model_dump()
+                results.append(
+                    result.model_copy(
+                        update={
+                            "template": "local/sized",
+                            "context": result.context | {"sized": sized, "source": target.source},
+                            "data": result.data | {"size": sized},
+                        }
+                    )
+                )
+            else:
+                results.append(self.render(job))
+        return _joined(results)
 
     def setup(self) -> Result:
         settings = self.ctx.config.local
@@ -380,6 +448,54 @@ class LocalBackend(Backend):
             )
         checks.append(translation_check(self.ctx.config.translation))
         return checks
+
+
+def _choose(
+    job: CaptionJob,
+    name: str | None,
+    request: CaptionRequest,
+    words: RenditionWords,
+    settings: LocalSettings,
+) -> bool:
+    """Work on rendition `name` (made from the current one when new); True if it was made.
+
+    A file's first captions name its one rendition: `name`, else by the options.
+    """
+    if not job.tracks and len(job.renditions) == 1:
+        look = pipeline.apply_request(job.settings, request, settings)
+        job.rename_first(name or derived_name(look, words))
+        return False
+    if name is None or name in job.renditions:
+        job.rendition = name or job.rendition
+        return False
+    job.add_rendition(name, job.rendition)
+    job.rendition = name
+    return True
+
+
+def _merged(kept: list[MediaFile], new: list[MediaFile]) -> list[MediaFile]:
+    """A delivery's files added to the rendition's render: the render stays reusable."""
+    paths = {m.path for m in new}
+    return [*(m for m in kept if m.path not in paths), *new]
+
+
+def _versions(job: CaptionJob) -> dict[str, Any]:
+    return {"rendition": job.rendition, "renditions": list(job.renditions)}
+
+
+def _joined(results: list[Result]) -> Result:
+    """One answer for several renditions: each one's text, every file."""
+    if len(results) == 1:
+        return results[0]
+    first = results[0]
+    return first.model_copy(
+        update={
+            "template": "local/several",
+            "context": {"parts": [render(r.template, **r.context) for r in results]},
+            "media": [m for r in results for m in r.media],
+            "data": {"renditions": {r.data["rendition"]: r.data for r in results}},
+        }
+    )
 
 
 def _scale_checks() -> list[Check]:

@@ -17,7 +17,7 @@ from typing import Any
 from ..captions import CaptionSettings
 from ..context import CaptionRequest, Context
 from ..errors import SkillError
-from ..local import job
+from ..local import pipeline
 from ..local.accel import detect
 from ..local.asr.models import requested, resolve_model
 from ..local.render.ffmpeg import locate
@@ -48,7 +48,7 @@ def _keys(
         local.model.model_dump(mode="json"),
         local.recognition.model_dump(mode="json"),
     )
-    settings = job.apply_request(CaptionSettings(), _request(options, path), local)
+    settings = pipeline.apply_request(CaptionSettings(), _request(options, path), local)
     render = options_key(
         settings.model_dump(mode="json"),
         local.model_dump(mode="json", exclude={"model", "recognition"}),
@@ -105,7 +105,7 @@ def _check_ready(options: BatchOptions, ctx: Context) -> None:
     """Fail before any work on what would fail every file: folder, style, model, ffmpeg."""
     check_folder(ctx.out_dir)
     if options.style is not None:
-        job.style_preset(ctx.config.local, options.style)
+        pipeline.style_preset(ctx.config.local, options.style)
     if ray_executor.address(options.ray) is None:
         resolve_model(ctx.config.local.model, options.model or ctx.model)
         locate()

@@ -27,7 +27,7 @@ from .. import atomic
 from ..captions import Word
 from ..context import CaptionRequest, Context
 from ..errors import SkillError
-from ..local import job
+from ..local import pipeline
 from ..local.probe import probe
 from ..local.session import CaptionJob, fingerprint
 from ..messages import redact, render
@@ -147,11 +147,11 @@ class Worker:
         try:
             info = probe(item.path, self.config.local.media_extensions)
             work = CaptionJob(media=info, fingerprint=fingerprint(info))
-            work.settings = job.apply_request(work.settings, item.request, self.config.local)
+            work.settings = pipeline.apply_request(work.settings, item.request, self.config.local)
             if words is None or language is None:
                 ctx.progress.status("batch/waiting_recognise")
                 with self._recognise:
-                    words, language = job.recognise_words(info, item.request, ctx)
+                    words, language = pipeline.recognise_words(info, item.request, ctx)
             outcome.recognise_key, outcome.words, outcome.language = (
                 item.recognise_key,
                 words,
@@ -160,10 +160,10 @@ class Worker:
             work.words, work.source_language = words, language
             ctx.progress.status("batch/waiting_encode")
             with self._encode:
-                missing = job.make_tracks(work, ctx)
-                media = job.render_outputs(work, ctx)
+                missing = pipeline.make_tracks(work, ctx)
+                media = pipeline.render_outputs(work, ctx)
             if missing:
-                raise job.missing_languages(missing, work, media, ctx)
+                raise pipeline.missing_languages(missing, work, media, ctx)
             outcome.outputs = publish(media, info.path.stem, item, self.out_dir)
             outcome.render_key = item.render_key
         except SkillError as exc:

@@ -1,6 +1,10 @@
 """The local `sse` action: a chat sentence captions the current file, edits it, or undoes.
 
-Everything applies to the current job (the file uploaded or captioned last).
+Everything applies to the current job (the file uploaded or captioned last),
+on the renditions the sentence names ("the TikTok one", "both") or
+`--rendition` picks, else the one worked on last; "also a vertical TikTok
+version" makes a new rendition from the current one. "undo the yellow"
+undoes that one thing (`aimed`).
 Without captions yet, a request for captions runs the whole job in the
 languages it names. With captions, a request for captions renders them (after
 adding any language it names); other sentences become edits, applied under the
@@ -33,15 +37,17 @@ from ..settings.edit_models import (
     OnlyLanguages,
 )
 from ..settings.local import CueRules
+from .aimed import Aim, aim, last_change
 from .cues import build_cues
 from .edits.apply import Change, Outcome, RulesFor, apply_edits
 from .edits.interpret import asks_for_captions, interpret
 from .edits.undo import UndoRequest, interpret_undo
-from .history import HistoryEntry
-from .job import burn_languages, effective_rules
+from .history import HistoryEntry, diff_settings
+from .pipeline import burn_languages, text_rules
 from .preview import contact_sheet
 from .render.layout import output_shape
-from .session import CaptionJob, edit_session, load_session
+from .renditions import asks_for_new, checked, new_name, pointed, said_name
+from .session import CaptionJob, Rendition, edit_session, load_session
 from .translate.service import translate_cues
 
 _LANGUAGE_EDITS = (AddLanguages, OnlyLanguages, Bilingual)
@@ -92,7 +98,9 @@ def _first_caption(ctx: Context, text: str, edits: list[Edit]) -> CaptionNext:
         if rest:
             job.settings = _outcome(ctx, job, rest, translate=False).settings
         path = job.media.path
-    request = CaptionRequest(path=path, said=text)
+    request = CaptionRequest(
+        path=path, said=text, rendition=said_name(text, ctx.config.edits.renditions)
+    )
     for edit in edits:
         if isinstance(edit, Burn):
             request.burn = edit.enabled
@@ -108,7 +116,7 @@ def _rules_for(ctx: Context, job: CaptionJob) -> RulesFor:
 
     def rules_for(settings: CaptionSettings) -> CueRules:
         shape = output_shape(local, settings.aspect, job.media, settings.height, settings.platform)
-        return effective_rules(local, settings, shape)
+        return text_rules(local, settings, shape)
 
     return rules_for
 
@@ -130,7 +138,13 @@ def _translator(ctx: Context, job: CaptionJob) -> Callable[[str], list[Cue]]:
     return translate
 
 
-def _outcome(ctx: Context, job: CaptionJob, edits: list[Edit], translate: bool) -> Outcome:
+def _outcome(
+    ctx: Context,
+    job: CaptionJob,
+    edits: list[Edit],
+    translate: bool,
+    shared: set[str] | None = None,
+) -> Outcome:
     config = ctx.config
     return apply_edits(
         edits,
@@ -142,6 +156,7 @@ def _outcome(ctx: Context, job: CaptionJob, edits: list[Edit], translate: bool) 
         translate=_translator(ctx, job) if translate and job.tracks else None,
         limits=config.edits.limits,
         duration=job.media.duration,
+        shared=shared or set(),
     )
 
 
@@ -172,7 +187,12 @@ def _unseen(ctx: Context, job: CaptionJob, changes: list[Change]) -> list[Change
 
 def _entries(entries: list[HistoryEntry]) -> list[dict[str, Any]]:
     return [
-        {"said": e.said, "changes": [c.model_dump(mode="json") for c in e.changes]} for e in entries
+        {
+            "said": e.said,
+            "renditions": list(e.by_rendition),
+            "changes": [c.model_dump(mode="json") for c in e.changes],
+        }
+        for e in entries
     ]
 
 
@@ -183,6 +203,7 @@ def _answer(
     changes: list[Change],
     undone: list[HistoryEntry],
     undo_asked: UndoRequest | None = None,
+    touched: dict[str, list[Change]] | None = None,
 ) -> Result:
     config = ctx.config
     unseen = _unseen(ctx, job, changes)
@@ -198,6 +219,10 @@ def _answer(
     revealed = [c for c in job.carried_over() if c.field in looks] if burned_now else []
     preview = bool(outcome and outcome.preview)
     sheet = [contact_sheet(job, ctx)] if preview else []
+    touched = touched or {job.rendition: changes}
+    by_rendition = {
+        name: [c.model_dump(mode="json") for c in found] for name, found in touched.items()
+    }
     return Result(
         action="sse",
         template="local/edits/changed",
@@ -213,6 +238,9 @@ def _answer(
             "names": {code: language_name(code) for code in codes},
             "tracks": summarize(job.to_draft()),
             "preview": preview,
+            "rendition": job.rendition,
+            "renditions": list(job.renditions),
+            "by_rendition": by_rendition if len(touched) > 1 else {},
         },
         media=sheet,
         data={
@@ -220,6 +248,8 @@ def _answer(
             "not_shown_in_export": [c.field for c in unseen],
             "undone": _entries(undone),
             "settings": job.settings.model_dump(mode="json"),
+            "rendition": job.rendition,
+            "renditions": by_rendition,
         },
     )
 
@@ -230,19 +260,48 @@ def _apply(
     edits: list[Edit],
     undone: list[HistoryEntry] | None = None,
     undo_asked: UndoRequest | None = None,
+    targets: list[str] | None = None,
+    new: str | None = None,
 ) -> Result:
-    """Apply the edits to the current job under the lock, and record them in its history."""
+    """Apply the edits to each target rendition under the lock, as one entry in the history.
+
+    `new` makes a rendition from the current one first and edits only it.
+    The last rendition edited becomes the one worked on.
+    """
     with edit_session(ctx.store) as session:
         job = session.current
         assert job is not None
-        before = job.model_copy(deep=True)
-        outcome = _outcome(ctx, job, edits, translate=True)
-        job.settings, job.tracks = outcome.settings, outcome.tracks
-        changes = _truthful(before, job, outcome.changes)
-        if changes:
-            job.history.record(text, changes, edits, before.settings, before.tracks)
+        tracks_before = {k: list(v) for k, v in job.tracks.items()}
+        before: dict[str, CaptionSettings | None] = {}
+        touched: dict[str, list[Change]] = {}
+        names = targets or [job.rendition]
+        if new is not None:
+            parent = job.rendition
+            job.add_rendition(new, parent)
+            before[new] = None
+            touched[new] = [Change(field="rendition", before=parent, after=new)]
+            names = [new]
+        outcome: Outcome | None = None
+        for name in names:
+            job.rendition = name
+            previous = job.model_copy(deep=True)
+            before.setdefault(name, previous.settings.model_copy(deep=True))
+            shared = {
+                lang
+                for other, r in job.renditions.items()
+                if other != name
+                for lang in r.settings.languages
+            }
+            outcome = _outcome(ctx, job, edits, translate=True, shared=shared)
+            job.settings, job.tracks = outcome.settings, outcome.tracks
+            changes = _truthful(previous, job, outcome.changes)
+            if changes:
+                touched[name] = [*touched.get(name, []), *changes]
+        flat = [c for found in touched.values() for c in found]
+        if touched:
+            job.history.record(text, touched, edits, before, tracks_before)
         result_job = job.model_copy(deep=True)
-    return _answer(ctx, result_job, outcome, changes, undone or [], undo_asked)
+    return _answer(ctx, result_job, outcome, flat, undone or [], undo_asked, touched)
 
 
 def _undo(ctx: Context, text: str, asked: UndoRequest, rest: str) -> Result:
@@ -253,12 +312,108 @@ def _undo(ctx: Context, text: str, asked: UndoRequest, rest: str) -> Result:
         undone: list[HistoryEntry] = []
         if job.history.entries:
             count = len(job.history.entries) if asked.everything else asked.count
-            job.settings, job.tracks, undone = job.history.undo(count)
+            back = job.history.undo(count)
+            restore(job, back.renditions)
+            job.tracks, undone = back.tracks, back.entries
         result_job = job.model_copy(deep=True)
     edits = _interpret(ctx, rest) if rest.strip() and result_job.tracks else []
     if edits:
         return _apply(ctx, text, edits, undone, asked)
     return _answer(ctx, result_job, None, [], undone, asked)
+
+
+def restore(job: CaptionJob, renditions: dict[str, CaptionSettings | None]) -> None:
+    """Each rendition back to its settings (None: it did not exist, so it goes)."""
+    for name, settings in renditions.items():
+        if settings is None:
+            job.renditions.pop(name, None)
+        elif name in job.renditions:
+            job.renditions[name].settings = settings
+        else:
+            job.renditions[name] = Rendition(settings=settings)
+    if job.rendition not in job.renditions:
+        job.rendition = next(reversed(renditions), next(iter(job.renditions)))
+        if job.rendition not in job.renditions:
+            job.rendition = next(iter(job.renditions))
+
+
+def _aimed(
+    ctx: Context, text: str, asked: UndoRequest, rest: str, targets: list[str] | None
+) -> Result:
+    """Undo the one thing named, on the renditions it shows on; ambiguous: change nothing."""
+    assert asked.what is not None
+    config = ctx.config
+    with edit_session(ctx.store) as session:
+        job = session.current
+        assert job is not None
+        found = aim(
+            job, asked.what, targets, config.edits, config.translation.languages, config.local
+        )
+        if found.problem is not None:
+            return _choices(ctx, job, asked.what, found)
+        before: dict[str, CaptionSettings | None] = {}
+        touched: dict[str, list[Change]] = {}
+        for name in found.remove:
+            if len(job.renditions) == 1:
+                return _choices(ctx, job, asked.what, Aim(problem="last", remove=[name]))
+            before[name] = job.renditions[name].settings.model_copy(deep=True)
+            touched[name] = [Change(field="rendition", before=name, after=None)]
+            del job.renditions[name]
+        if job.rendition not in job.renditions:
+            job.rendition = next(iter(job.renditions))
+        for name, fields in found.fields.items():
+            settings = job.renditions[name].settings
+            before[name] = settings.model_copy(deep=True)
+            updated = settings.model_copy(deep=True)
+            for name_of in fields:
+                change = last_change(job, name, name_of)
+                assert change is not None
+                setattr(updated, name_of, change.before)
+            job.renditions[name].settings = updated
+            touched[name] = diff_settings(before[name] or updated, updated)
+            job.rendition = name
+        touched = {k: v for k, v in touched.items() if v}
+        if touched:
+            job.history.record(text, touched, [], before, job.tracks)
+        result_job = job.model_copy(deep=True)
+    flat = [c for found_changes in touched.values() for c in found_changes]
+    answer = _answer(ctx, result_job, None, flat, [], None, touched)
+    edits = _interpret(ctx, rest) if rest.strip() else []
+    if edits:
+        after = _apply(ctx, text, edits)
+        after.context["changes"] = answer.context["changes"] + after.context["changes"]
+        return after
+    return answer
+
+
+def _choices(ctx: Context, job: CaptionJob, what: str, found: Aim) -> Result:
+    """Nothing changed: the words named no one thing; say what they could mean."""
+    choices = [
+        {
+            "kind": c.kind,
+            "rendition": c.rendition,
+            "field": c.field,
+            "before": c.before,
+            "after": c.after,
+        }
+        for c in found.choices
+    ]
+    return Result(
+        action="sse",
+        template="local/edits/choices",
+        context={
+            "what": what,
+            "problem": found.problem,
+            "choices": choices,
+            "fields": found.fields,
+            "remove": found.remove,
+            "renditions": list(job.renditions),
+            "rendition": job.rendition,
+            "names": {code: language_name(code) for code in job.tracks},
+            "words": {f: said[0] for f, said in ctx.config.edits.undo.attributes.items() if said},
+        },
+        data={"changes": [], "problem": found.problem, "choices": choices},
+    )
 
 
 def _render_request(ctx: Context, text: str, edits: list[Edit]) -> RenderNext:
@@ -274,21 +429,35 @@ def _interpret(ctx: Context, text: str) -> list[Edit]:
     return interpret(text, ctx.config.edits, ctx.config.translation.languages)
 
 
+def _new_rendition(ctx: Context, job: CaptionJob, text: str, edits: list[Edit]) -> str:
+    """The new rendition's name: the one the user said, else from the options it will have."""
+    words = ctx.config.edits.renditions
+    look = _outcome(ctx, job, edits, translate=False).settings
+    return new_name(job, text, look, words)
+
+
 def respond(ctx: Context, text: str) -> Reply:
-    """Answer one chat sentence in local mode, for the current job."""
+    """Answer one chat sentence in local mode, for the current job and the renditions it names."""
     job = load_session(ctx.store).current
     if job is None:
         raise SkillError("no_upload")
+    words = ctx.config.edits.renditions
+    said = pointed(job, text, words, ctx.config.local)
+    targets = checked(job, ctx.rendition) or said.names or None
     if job.tracks:
         asked, rest = interpret_undo(text, ctx.config.edits)
+        if asked is not None and asked.what is not None:
+            return _aimed(ctx, text, asked, rest, checked(job, ctx.rendition))
         if asked is not None:
             return _undo(ctx, text, asked, rest)
-    edits = _interpret(ctx, text)
+    edits = _interpret(ctx, said.text)
     wants_captions = asks_for_captions(text, ctx.config.edits)
     if not job.tracks and (wants_captions or _languages(edits)):
         return _first_caption(ctx, text, edits)
     if job.tracks and wants_captions and all(isinstance(e, _LANGUAGE_EDITS) for e in edits):
         return _render_request(ctx, text, edits)
+    if job.tracks and asks_for_new(text, words):
+        return _apply(ctx, text, edits, new=_new_rendition(ctx, job, text, edits))
     if not edits:
         return Result(
             action="sse",
@@ -297,4 +466,4 @@ def respond(ctx: Context, text: str) -> Reply:
         )
     if not job.tracks and not all(e.kind == "out_of_scope" for e in edits):
         raise SkillError("no_captions", file_name=job.media.path.name, path=str(job.media.path))
-    return _apply(ctx, text, edits)
+    return _apply(ctx, text, edits, targets=targets)

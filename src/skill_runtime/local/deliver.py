@@ -5,29 +5,21 @@ The bitrate comes from the duration and the limit; the encode is a capped CRF
 at full quality and hard ones are held under the cap. The resolution drops
 only when the bitrate would fall below the legible floor for the frame. The
 written file is measured: too large, it is encoded again at a lower cap.
+Which file to deliver (a fitting render as it is, or this encode) and where it
+is written is the pipeline's (`pipeline.render_sized`).
 """
 
 from __future__ import annotations
 
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import av
 from pydantic import BaseModel
 
-from .. import atomic
-from ..context import Context
 from ..errors import SkillError
-from ..language_names import iso639_2
-from ..results import MediaFile
-from ..settings.local import DeliverySettings
-from .job import _check_cue, burn_languages, render_outputs, style_preset
+from ..settings.local import DeliverySettings, LocalSettings, Shape, VideoSettings
 from .probe import probe
-from .render.fonts import fonts_dir
-from .render.layout import output_shape
-from .render.video import SoftTrack, burn, check_drawn
-from .session import CaptionJob
-from .subtitles import AssLook, check_look, make_ass
 
 
 class SizeTarget(BaseModel):
@@ -60,7 +52,10 @@ class SizeReport(BaseModel):
     cap_kbps: int
     audio_kbps: int
     capped: bool
+    # 0: a full render that already fitted was delivered as it is, with no encode.
     attempts: int
+    # The rendition keeps captions as tracks; a chat never shows one, so these are burned.
+    burned_for_chat: bool = False
 
 
 def size_target(
@@ -118,88 +113,72 @@ def _video_kbps(path: Path, size: int, duration: float) -> int:
     return round((rate or size * 8 / max(duration, 0.1)) / 1000)
 
 
-def render_sized(
-    job: CaptionJob, ctx: Context, target: SizeTarget
-) -> tuple[list[MediaFile], SizeReport]:
-    """Subtitle files as usual, then one MP4 no larger than the target, measured."""
-    media = render_outputs(job, ctx, video=False)
-    info = job.media
-    if not info.has_video:
-        raise SkillError("needs_video", path=str(info.path)).with_media(media)
-    settings, caption = ctx.config.local, job.settings
+def _audio_kbps(path: Path) -> int:
+    with av.open(str(path)) as container:
+        rate = container.streams.audio[0].bit_rate if container.streams.audio else 0
+    return round((rate or 0) / 1000)
+
+
+def encode_sized(
+    encode: Callable[[VideoSettings, Path], None],
+    out: Path,
+    settings: LocalSettings,
+    target: SizeTarget,
+    chosen: SizePlan,
+    full: Shape,
+    duration: float,
+) -> SizeReport:
+    """Encode (by `encode`) into `out` under the cap, measured; too large, again at a lower cap.
+
+    A budget above what the full render spends (`delivery.full_quality_kbps`)
+    is no limit at all: the picture is encoded as a full render is.
+    """
     delivery = settings.delivery
-    full = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
-    chosen = plan(delivery, info.duration, min(full.width, full.height), target.max_bytes)
-    shape = output_shape(settings, caption.aspect, info, chosen.short_side, caption.platform)
-    shape = shape if shape.width * shape.height < full.width * full.height else full
-    look = AssLook(
-        shape=shape,
-        preset=style_preset(settings, caption.style),
-        settings=caption,
-        font=settings.fonts.family,
-        short_form=settings.short_form,
-    )
-    fonts = fonts_dir(settings.fonts)
-    tracks = [
-        SoftTrack(path=m.path, language=m.language, iso639_2=iso639_2(m.language))
-        for m in media
-        if m.format == "srt" and m.language
-    ]
-    label = target.channel or f"{target.max_bytes / 1e6:g}MB"
-    out = ctx.out_dir / f"{info.path.stem}.captioned.{label}.mp4"
-    cap = chosen.video_kbps
-    with tempfile.TemporaryDirectory(prefix="ai-subtitles-") as tmp:
-        ass_file: Path | None = None
-        if caption.burn:
-            languages = burn_languages(job)
-            timed = job.timed_tracks()
-            burned = [timed[lang] for lang in languages]
-            ass_file = Path(tmp) / "burn.ass"
-            atomic.write_text(ass_file, make_ass(burned, look, languages).to_string("ass"))
-            check_file = Path(tmp) / "check.ass"
-            check = _check_cue(burned)
-            atomic.write_text(check_file, make_ass(check, check_look(look)).to_string("ass"))
-            chars = "".join(line for cues in check for line in cues[0].lines)
-            check_drawn(check_file, fonts=fonts, shape=shape, at=0.5, chars=chars)
-        attempts = 0
-        for _ in range(delivery.attempts):
-            attempts += 1
-            video = settings.video.model_copy(
-                update={
-                    "crf": delivery.crf,
-                    "maxrate_kbps": cap,
-                    "vbv_buffer_s": delivery.vbv_buffer_s,
-                    "audio_bitrate": f"{chosen.audio_kbps}k",
-                    "copy_audio_codecs": [],
-                }
-            )
-            ctx.progress.status("progress/encoding_start", width=shape.width, height=shape.height)
-            burn(
-                info,
-                ass_file=ass_file,
-                fonts=fonts,
-                shape=shape,
-                fit=caption.fit,
-                tracks=tracks,
-                out=out,
-                video=video,
-                progress=ctx.progress,
-            )
-            size = out.stat().st_size
-            if size <= target.max_bytes:
-                break
-            cap = max(1, round(cap * target.max_bytes / size * 0.95))
-        else:
-            out.unlink(missing_ok=True)
-            raise SkillError(
-                "size_unreachable",
-                limit_mb=round(target.max_bytes / 1e6, 1),
-                minutes=round(info.duration / 60, 1),
-                kbps=cap,
-            ).with_media(media)
+    cap = min(chosen.video_kbps, delivery.full_quality_kbps)
+    attempts = 0
+    size = 0
+    for _ in range(delivery.attempts):
+        attempts += 1
+        capped = cap < delivery.full_quality_kbps
+        video = settings.video.model_copy(
+            update={
+                "crf": delivery.crf,
+                "maxrate_kbps": cap if capped else None,
+                "vbv_buffer_s": delivery.vbv_buffer_s,
+                "audio_bitrate": f"{chosen.audio_kbps}k",
+                "copy_audio_codecs": [],
+            }
+        )
+        encode(video, out)
+        size = out.stat().st_size
+        if size <= target.max_bytes:
+            break
+        cap = max(1, round(cap * target.max_bytes / size * 0.95))
+    else:
+        raise SkillError(
+            "size_unreachable",
+            limit_mb=round(target.max_bytes / 1e6, 1),
+            minutes=round(duration / 60, 1),
+            kbps=cap,
+        )
+    return measured(out, settings, target, full, attempts, cap, chosen.audio_kbps)
+
+
+def measured(
+    out: Path,
+    settings: LocalSettings,
+    target: SizeTarget,
+    full: Shape,
+    attempts: int,
+    cap: int | None = None,
+    audio_kbps: int | None = None,
+) -> SizeReport:
+    """The written file as the answer states it: size, frame and bitrates, probed."""
+    size = out.stat().st_size
     written = probe(out, settings.media_extensions)
     video_kbps = _video_kbps(out, size, written.duration)
-    report = SizeReport(
+    audio = audio_kbps or _audio_kbps(out)
+    return SizeReport(
         size_bytes=size,
         max_bytes=target.max_bytes,
         channel=target.channel,
@@ -209,9 +188,8 @@ def render_sized(
         full_width=full.width,
         full_height=full.height,
         video_kbps=video_kbps,
-        cap_kbps=cap,
-        audio_kbps=chosen.audio_kbps,
-        capped=video_kbps >= 0.85 * cap,
+        cap_kbps=cap or video_kbps,
+        audio_kbps=audio,
+        capped=cap is not None and video_kbps >= 0.85 * cap,
         attempts=attempts,
     )
-    return [*media, MediaFile(path=out, kind="video", format="mp4")], report

@@ -16,13 +16,12 @@ from .. import atomic
 from ..context import Context
 from ..errors import SkillError
 from ..results import MediaFile
-from .job import _check_cue, burn_languages, style_preset
+from .pipeline import burn_file, drawing, name_prefix
 from .render.ffmpeg import escape_filter_value, file_arg, run
 from .render.fonts import fontconfig_env, fonts_dir
-from .render.layout import output_shape, scale_filter
-from .render.video import check_drawn
+from .render.layout import scale_filter
 from .session import CaptionJob
-from .subtitles import AssLook, check_look, make_ass
+from .subtitles import make_ass
 
 MOMENTS = 4
 
@@ -54,32 +53,17 @@ def contact_sheet(job: CaptionJob, ctx: Context) -> MediaFile:
     if not info.has_video:
         raise SkillError("needs_video", path=str(info.path))
     settings, caption = ctx.config.local, job.settings
-    shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
-    look = AssLook(
-        shape=shape,
-        preset=style_preset(settings, caption.style),
-        settings=caption,
-        font=settings.fonts.family,
-        short_form=settings.short_form,
-    )
-    languages = burn_languages(job)
-    timed = job.timed_tracks()
-    burned = [timed[lang] for lang in languages]
-    subs = make_ass(burned, look, languages)
+    drawn = drawing(job, ctx)
+    shape = drawn.shape
+    subs = make_ass(drawn.burned, drawn.look, drawn.languages)
     times = moments(subs, info.duration)
     if not times:
         raise SkillError("no_captions", file_name=info.path.name, path=str(info.path))
     fonts = fonts_dir(settings.fonts)
-    out = ctx.out_dir / f"{info.path.stem}.contact-sheet.png"
+    out = ctx.out_dir / f"{info.path.stem}{name_prefix(job)}.contact-sheet.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ai-subtitles-") as tmp:
-        ass_file = Path(tmp) / "sheet.ass"
-        atomic.write_text(ass_file, subs.to_string("ass"))
-        check_file = Path(tmp) / "check.ass"
-        check = _check_cue(burned)
-        atomic.write_text(check_file, make_ass(check, check_look(look)).to_string("ass"))
-        chars = "".join(line for cues in check for line in cues[0].lines)
-        check_drawn(check_file, fonts=fonts, shape=shape, at=0.5, chars=chars)
+        ass_file = burn_file(drawn, fonts, Path(tmp))
         inputs: list[str] = []
         for at in times:
             inputs += ["-ss", f"{at:.3f}", "-i", file_arg(info.path)]

@@ -1,11 +1,15 @@
 """The local session: one caption job per source file, and which one is current.
 
-A job holds everything about one file: its settings (defaults plus the options
-and chat edits given for it), the recognised words, the caption tracks on the
-recognised times, the last outputs and the edit history. Nothing leaks from one
-file's job into another's. Every change goes through `edit_session`, which
-holds the store's lock from load to save, so concurrent commands never lose an
-edit and a command killed midway leaves the previous state as it was.
+A job holds everything about one file. What every version of it shares: the
+recognised words, the caption tracks on the recognised times (with the user's
+corrections and translations) and the edit history. And its renditions: named
+versions (`youtube`, `tiktok`...), each with its own frame and look (the
+settings: defaults plus the options and chat edits given for it) and its own
+last outputs. `job.settings` and `job.outputs` are those of the rendition
+being worked on (`job.rendition`). Nothing leaks from one file's job into
+another's. Every change goes through `edit_session`, which holds the store's
+lock from load to save, so concurrent commands never lose an edit and a
+command killed midway leaves the previous state as it was.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from ..captions import CaptionSettings, Cue, Word
 from ..draft import TEXT, VIDEO, Draft, Segment, Track
@@ -24,7 +28,7 @@ from ..settings.edit_models import Replace
 from ..store import Store
 from .cues.shift import shifted
 from .edits.apply import Change
-from .history import EditHistory
+from .history import FIRST, EditHistory
 from .probe import MediaInfo
 
 STORE_NAME = "local_jobs"
@@ -36,19 +40,86 @@ def fingerprint(info: MediaInfo) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
+class Rendition(BaseModel):
+    """One version of a source: its frame and look, and the files last rendered for it."""
+
+    settings: CaptionSettings = Field(default_factory=CaptionSettings)
+    outputs: list[MediaFile] = Field(default_factory=list)
+    # The rendition it was made from: an attribute it never changed has that one's history.
+    parent: str | None = None
+    # What its last full render drew (see pipeline.look_digest); the same look is not drawn again.
+    rendered: str | None = None
+
+
 class CaptionJob(BaseModel):
     media: MediaInfo
     fingerprint: str = ""
-    settings: CaptionSettings = Field(default_factory=CaptionSettings)
     source_language: str | None = None
     words: list[Word] = Field(default_factory=list)
     tracks: dict[str, list[Cue]] = Field(default_factory=dict)
-    outputs: list[MediaFile] = Field(default_factory=list)
     history: EditHistory = Field(default_factory=EditHistory)
+    renditions: dict[str, Rendition] = Field(default_factory=lambda: {FIRST: Rendition()})
+    rendition: str = FIRST
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_rendition(cls, data: Any) -> Any:
+        """A job saved before renditions existed becomes one rendition with its settings."""
+        if isinstance(data, dict) and "renditions" not in data:
+            rest = {k: v for k, v in data.items() if k not in ("settings", "outputs")}
+            first = {"settings": data.get("settings", {}), "outputs": data.get("outputs", [])}
+            return rest | {"renditions": {FIRST: first}, "rendition": FIRST}
+        return data
 
     @property
     def key(self) -> str:
         return str(self.media.path)
+
+    @property
+    def settings(self) -> CaptionSettings:
+        return self.renditions[self.rendition].settings
+
+    @settings.setter
+    def settings(self, value: CaptionSettings) -> None:
+        self.renditions[self.rendition].settings = value
+
+    @property
+    def outputs(self) -> list[MediaFile]:
+        return self.renditions[self.rendition].outputs
+
+    @outputs.setter
+    def outputs(self, value: list[MediaFile]) -> None:
+        self.renditions[self.rendition].outputs = value
+
+    def select(self, name: str) -> CaptionJob:
+        """A copy working on rendition `name`."""
+        return self.model_copy(deep=True, update={"rendition": name})
+
+    def tag(self, name: str | None = None) -> str:
+        """What output names carry for a rendition: nothing for the first, else its name.
+
+        The first rendition keeps the plain names it was first written under,
+        so a new rendition never replaces (or renames) another's files.
+        """
+        name = name or self.rendition
+        return "" if name == next(iter(self.renditions)) else name
+
+    def add_rendition(self, name: str, parent: str) -> Rendition:
+        """A new rendition with `parent`'s look and no outputs yet."""
+        made = Rendition(
+            settings=self.renditions[parent].settings.model_copy(deep=True), parent=parent
+        )
+        self.renditions[name] = made
+        return made
+
+    def rename_first(self, name: str) -> None:
+        """Name the only rendition by what the first caption asked for (`tiktok`, `vertical`)."""
+        old = self.rendition
+        if name == old or len(self.renditions) != 1:
+            return
+        self.renditions = {name: self.renditions[old]}
+        self.rendition = name
+        self.history.rename(old, name)
 
     def timed_tracks(self) -> dict[str, list[Cue]]:
         """The tracks as they will be written: the recognised times moved by the job's shift."""
@@ -102,6 +173,15 @@ class CaptionJob(BaseModel):
             "file": str(self.media.path),
             "duration_s": self.media.duration,
             "spoken_language": self.source_language,
+            "rendition": self.rendition,
+            "renditions": [
+                {
+                    "name": name,
+                    "settings": r.settings.model_dump(mode="json"),
+                    "outputs": [str(m.path) for m in r.outputs],
+                }
+                for name, r in self.renditions.items()
+            ],
             "settings": self.settings.model_dump(mode="json"),
             "tracks": [
                 {
@@ -114,6 +194,7 @@ class CaptionJob(BaseModel):
                 {
                     "step": i,
                     "said": entry.said,
+                    "renditions": list(entry.by_rendition),
                     "changes": [c.model_dump(mode="json") for c in entry.changes],
                 }
                 for i, entry in enumerate(self.history.entries, start=1)
@@ -157,7 +238,9 @@ class LocalSession(BaseModel):
             return Opened(job=job, new=True)
         changed = job.fingerprint != mark and bool(job.tracks)
         if changed:
-            job.words, job.tracks, job.outputs = [], {}, []
+            job.words, job.tracks = [], {}
+            for rendition in job.renditions.values():
+                rendition.outputs, rendition.rendered = [], None
             job.source_language, job.history = None, EditHistory()
         job.media, job.fingerprint = info, mark
         return Opened(job=job, new=False, changed=changed)

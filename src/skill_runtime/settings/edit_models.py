@@ -78,6 +78,13 @@ class AspectEdit(Strict):
     aspect: Aspect
 
 
+class Fit(Strict):
+    """How a frame of another shape is filled: a blurred copy behind, a centre crop, or bars."""
+
+    kind: Literal["fit"] = "fit"
+    fit: Literal["blur", "crop", "pad"]
+
+
 class Resolution(Strict):
     kind: Literal["height"] = "height"
     height: Literal[720, 1080]
@@ -166,6 +173,7 @@ Edit = Annotated[
     | Box
     | Position
     | AspectEdit
+    | Fit
     | Resolution
     | Highlight
     | Shift

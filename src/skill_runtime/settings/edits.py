@@ -55,12 +55,31 @@ class ShiftWords(Strict):
 
 
 class UndoWords(Strict):
-    """Phrases for stepping back through a job's edit history."""
+    """Phrases for stepping back through a job's edit history, or undoing one thing named.
+
+    `aimed` patterns capture in `what` the thing to undo ("undo the yellow",
+    "put the colour back", "撤销颜色"); `fillers` are words that name no
+    thing ("that", "it"), leaving a plain step back. `attributes` are words for
+    a setting, `fields` the setting each kind of edit changes.
+    """
 
     count: list[str] = Field(default_factory=list)
     everything: list[str] = Field(default_factory=list)
     one: list[str] = Field(default_factory=list)
     numbers: dict[str, int] = Field(default_factory=dict)
+    aimed: list[str] = Field(default_factory=list)
+    fillers: list[str] = Field(default_factory=list)
+    attributes: dict[str, list[str]] = Field(default_factory=dict)
+    fields: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("aimed")
+    @classmethod
+    def _aimed_patterns_compile(cls, value: list[str]) -> list[str]:
+        for regex in value:
+            if "(?P<what>" not in regex:
+                raise ValueError("each aimed pattern needs a (?P<what>...) group")
+            re.compile(regex)
+        return value
 
     @field_validator("count")
     @classmethod
@@ -68,6 +87,32 @@ class UndoWords(Strict):
         for regex in value:
             if "(?P<count>" not in regex:
                 raise ValueError("each count pattern needs a (?P<count>...) group")
+            re.compile(regex)
+        return value
+
+
+class RenditionName(Strict):
+    """Words that name a version ("the TikTok one"), and the frame a version by that name has."""
+
+    phrases: list[str] = Field(min_length=1)
+    frame: Literal["landscape", "portrait", "square"] | None = None
+
+
+class RenditionWords(Strict):
+    """How a chat names versions of one video: new ones, existing ones, all of them."""
+
+    names: dict[str, RenditionName] = Field(default_factory=dict)
+    # A version named by none of `names` is called by its platform, else by its frame.
+    by_aspect: dict[Aspect, str] = Field(default_factory=dict)
+    # Words after a name that make it a version ("the TikTok one", "抖音版").
+    nouns: list[str] = Field(default_factory=list)
+    every: list[str] = Field(default_factory=list)
+    new: list[str] = Field(default_factory=list)
+
+    @field_validator("new")
+    @classmethod
+    def _new_patterns_compile(cls, value: list[str]) -> list[str]:
+        for regex in value:
             re.compile(regex)
         return value
 
@@ -117,5 +162,6 @@ class EditsConfig(Strict):
     caption_request: list[str] = Field(default_factory=list)
     limits: EditLimits = EditLimits()
     undo: UndoWords = UndoWords()
+    renditions: RenditionWords = RenditionWords()
     # Settings only burned-in captions show; soft tracks are drawn by the player.
     burned_only: list[str] = Field(default_factory=list)

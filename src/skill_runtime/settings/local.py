@@ -161,6 +161,8 @@ class DeliverySettings(Strict):
     attempts: int = Field(3, ge=1)
     # The capped encode's VBV buffer: a file can exceed the cap by this much picture.
     vbv_buffer_s: float = Field(1.0, gt=0)
+    # A budget above this (kbit/s) is no limit: the picture is encoded as a full render is.
+    full_quality_kbps: int = Field(20000, gt=0)
 
 
 class BeamEscalation(Strict):

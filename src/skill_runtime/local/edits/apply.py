@@ -24,6 +24,7 @@ from ...settings.edit_models import (
     Color,
     Deliver,
     Edit,
+    Fit,
     FontSize,
     Highlight,
     Keywords,
@@ -47,7 +48,9 @@ from ..cues.text import join, wrap_text
 
 Translate = Callable[[str], list[Cue]]
 RulesFor = Callable[[CaptionSettings], CueRules]
-_REWRAP = {"max_chars", "aspect", "style", "replace"}
+# Edits that change the shared text. A frame or a style is fitted when a
+# rendition is drawn (pipeline.drawing), so another rendition's lines stay as they were.
+_REWRAP = {"max_chars", "replace"}
 
 
 class Change(BaseModel):
@@ -80,8 +83,10 @@ class _State:
         translate: Translate | None,
         limits: EditLimits,
         duration: float | None,
+        shared: set[str],
     ) -> None:
         self.limits = limits
+        self.shared = shared
         self.duration = duration
         self.settings = settings.model_copy(deep=True)
         self.tracks = {k: [c.model_copy(deep=True) for c in v] for k, v in tracks.items()}
@@ -133,13 +138,13 @@ def _add_languages(state: _State, languages: list[str]) -> None:
 
 
 def _remove_languages(state: _State, languages: list[str]) -> None:
-    """Drop the languages and their tracks (export writes every track); the last one stays."""
+    """Drop the languages, and their tracks unless another rendition shows them; one stays."""
     kept = [lang for lang in state.settings.languages if lang not in languages]
     if not kept:
         state.refused += [lang for lang in languages if lang in state.settings.languages]
         return
     for language in languages:
-        if language in state.settings.languages:
+        if language in state.settings.languages and language not in state.shared:
             state.tracks.pop(language, None)
     state.set("languages", kept)
     state.set("burn_languages", [lang for lang in state.settings.burn_languages if lang in kept])
@@ -271,6 +276,8 @@ def _apply_one(state: _State, edit: Edit) -> None:
         state.set("position", edit.position)
     elif isinstance(edit, AspectEdit):
         state.set("aspect", edit.aspect)
+    elif isinstance(edit, Fit):
+        state.set("fit", edit.fit)
     elif isinstance(edit, Resolution):
         state.set("height", edit.height)
     elif isinstance(edit, Highlight):
@@ -311,16 +318,26 @@ def apply_edits(
     translate: Translate | None = None,
     limits: EditLimits | None = None,
     duration: float | None = None,
+    shared: set[str] | None = None,
 ) -> Outcome:
     """New settings and tracks after `edits`, with the list of real changes.
 
     Language and aspect edits go first, so "bilingual" and "make it look
     better" see the languages and frame the same sentence asked for. Lines are
-    re-wrapped when the line limit, frame or style changed, by `rules_for`
-    applied to the new settings.
+    re-wrapped when the line limit changed or a word was replaced, by
+    `rules_for` applied to the new settings. `shared` are languages other
+    renditions show: removing one here keeps its track.
     """
     state = _State(
-        settings, tracks, rules_for, styles, presets, translate, limits or EditLimits(), duration
+        settings,
+        tracks,
+        rules_for,
+        styles,
+        presets,
+        translate,
+        limits or EditLimits(),
+        duration,
+        shared or set(),
     )
 
     def first(edit: Edit) -> bool:

@@ -68,10 +68,29 @@ def output_shape(
     )
 
 
+_BLUR_SCALE = 8
+
+
 def scale_filter(shape: Shape, fit: str) -> str:
-    """Scale into the frame, then pad (letterbox) or crop (fill)."""
+    """Scale into the frame: fill it with a blurred copy behind (blur), crop, or pad.
+
+    The blurred copy is made at an eighth of the frame and scaled up, so the
+    fill costs little next to the encode. The chain has one input and one
+    output, so it can be followed by more filters like the others.
+    """
     w, h = shape.width, shape.height
+    inside = f"scale={w}:{h}:force_original_aspect_ratio=decrease"
     if fit == "crop":
         return f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1"
+    if fit == "blur":
+        bw, bh = _even(w / _BLUR_SCALE), _even(h / _BLUR_SCALE)
+        back = (
+            f"scale={bw}:{bh}:force_original_aspect_ratio=increase,crop={bw}:{bh},"
+            f"boxblur=4:2,scale={w}:{h},setsar=1"
+        )
+        return (
+            f"split=2[fill_bg][fill_fg];[fill_bg]{back}[fill_b];[fill_fg]{inside},setsar=1[fill_f];"
+            "[fill_b][fill_f]overlay=(W-w)/2:(H-h)/2"
+        )
     pad = f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black"
-    return f"scale={w}:{h}:force_original_aspect_ratio=decrease,{pad},setsar=1"
+    return f"{inside},{pad},setsar=1"

@@ -1,8 +1,9 @@
-"""The ffmpeg jobs: burn-in (one pass: scale, pad/crop, ass, encode), soft-track mux,
+"""The ffmpeg jobs: burn-in (one pass: scale, fill/crop/pad, ass, encode), soft-track mux,
 preview frame, and the font check that runs before a burn."""
 
 from __future__ import annotations
 
+import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,14 +32,22 @@ def _ass_filter(ass_file: Path, fonts: Path) -> str:
     return f"ass=filename={escape_filter_value(ass_file)}:fontsdir={escape_filter_value(fonts)}"
 
 
-def _soft_args(tracks: list[SoftTrack], first_input: int) -> tuple[list[str], list[str]]:
+def _soft_args(
+    tracks: list[SoftTrack], first_input: int, default: bool
+) -> tuple[list[str], list[str]]:
+    """Inputs and maps for the text tracks; the first is shown by default only if asked.
+
+    Over burned captions a default track would be drawn a second time by VLC
+    and mpv, so a burned MP4 carries its tracks for search and accessibility
+    with none flagged default.
+    """
     inputs: list[str] = []
     maps: list[str] = []
     for k, track in enumerate(tracks):
         inputs += ["-i", file_arg(track.path)]
         maps += ["-map", f"{first_input + k}:0", f"-metadata:s:s:{k}", f"language={track.iso639_2}"]
     if tracks:
-        maps += ["-c:s", "mov_text", "-disposition:s:0", "default"]
+        maps += ["-c:s", "mov_text", "-disposition:s:0", "default" if default else "0"]
     return inputs, maps
 
 
@@ -57,6 +66,72 @@ def _keep_picture_length(info: MediaInfo) -> list[str]:
     return []
 
 
+_TEXT_HANDLERS = (b"sbtl", b"text", b"subt")
+
+
+def _boxes(data: bytes | bytearray, start: int, end: int) -> list[tuple[bytes, int, int]]:
+    """(type, payload start, box end) of each MP4 box between `start` and `end`."""
+    found: list[tuple[bytes, int, int]] = []
+    at = start
+    while at + 8 <= end:
+        size, kind = struct.unpack(">I4s", data[at : at + 8])
+        head = 8
+        if size == 1:
+            size, head = struct.unpack(">Q", data[at + 8 : at + 16])[0], 16
+        elif size == 0:
+            size = end - at
+        if size < head or at + size > end:
+            break
+        found.append((kind, at + head, at + size))
+        at += size
+    return found
+
+
+def _child(data: bytes | bytearray, start: int, end: int, kind: bytes) -> tuple[int, int] | None:
+    return next(((s, e) for k, s, e in _boxes(data, start, end) if k == kind), None)
+
+
+def disable_text_tracks(path: Path) -> int:
+    """Clear the `enabled` flag of every text track in an MP4; how many were cleared.
+
+    ffmpeg's MP4 muxer enables the first track of each kind when none is
+    flagged default, and players read an enabled text track as one to show:
+    over burned captions that draws them twice. The flag is one bit in each
+    track header, changed in place.
+    """
+    with path.open("r+b") as f:
+        head = f.read(16)
+        offset = 0
+        while len(head) >= 8:
+            size, kind = struct.unpack(">I4s", head[:8])
+            if size == 1:
+                size = struct.unpack(">Q", head[8:16])[0]
+            if kind == b"moov":
+                break
+            if size < 8:
+                return 0
+            offset += size
+            f.seek(offset)
+            head = f.read(16)
+        else:
+            return 0
+        f.seek(offset)
+        moov = bytearray(f.read(size))
+        cleared = 0
+        for kind, start, end in _boxes(moov, 8, len(moov)):
+            if kind != b"trak":
+                continue
+            tkhd = _child(moov, start, end, b"tkhd")
+            mdia = _child(moov, start, end, b"mdia")
+            hdlr = _child(moov, *mdia, b"hdlr") if mdia else None
+            if tkhd and hdlr and moov[hdlr[0] + 8 : hdlr[0] + 12] in _TEXT_HANDLERS:
+                moov[tkhd[0] + 3] &= 0xFE
+                cleared += 1
+        f.seek(offset)
+        f.write(moov)
+    return cleared
+
+
 def burn(
     info: MediaInfo,
     *,
@@ -69,7 +144,7 @@ def burn(
     video: VideoSettings,
     progress: Progress,
 ) -> Path:
-    """One ffmpeg pass: decode, scale and pad/crop, draw captions, H.264 + AAC, faststart.
+    """One ffmpeg pass: decode, scale and fill/crop/pad, draw captions, H.264 + AAC, faststart.
 
     Soft tracks ride along in the same pass, so the burned MP4 also carries
     every language as a selectable track. With no ASS file it only reshapes.
@@ -79,7 +154,13 @@ def burn(
         chain += "," + _ass_filter(ass_file, fonts)
     picture = ["-vf", chain + ",format=yuv420p", *encoder_args(video)]
     env = fontconfig_env(fonts) if ass_file is not None else None
-    return _write_mp4(info, picture, False, tracks, out, video, progress, "progress/encoding", env)
+    _write_mp4(
+        info, picture, False, tracks, out, video, progress, "progress/encoding", env,
+        default_track=ass_file is None,
+    )  # fmt: skip
+    if ass_file is not None:
+        disable_text_tracks(out)
+    return out
 
 
 def soft(
@@ -99,9 +180,10 @@ def _write_mp4(
     progress: Progress,
     template: str,
     env: dict[str, str] | None = None,
+    default_track: bool = True,
 ) -> Path:
     """The source's picture (as `picture` says), its audio and the subtitle tracks, atomically."""
-    inputs, maps = _soft_args(tracks, 1)
+    inputs, maps = _soft_args(tracks, 1, default_track)
     with atomic.atomic_path(out) as tmp:
         run(
             [
