@@ -29,6 +29,7 @@ ErrorCode = Literal[
     "token_invalid", "user_token_rejected", "session_missing", "out_of_credits", "plan_limit",
     "rate_limited", "client_id_missing", "insecure_base", "network", "server_error",
     "stream_timeout", "render_timeout", "render_cancelled", "cloud_render_failed",
+    "reply_too_large", "download_refused",
     # Output folder, disk, names, state and limits.
     "out_not_folder", "out_not_writable", "disk_full", "output_incomplete", "unsafe_name",
     "file_unreadable", "identity_damaged", "token_malformed", "server_timeout",
