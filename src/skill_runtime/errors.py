@@ -35,8 +35,8 @@ ErrorCode = Literal[
     "file_unreadable", "identity_damaged", "token_malformed", "server_timeout",
     "edit_out_of_range",
     # Batch.
-    "no_sources", "batch_no_sources", "batch_failed", "ray_missing", "ray_unreachable",
-    "ray_worker_lost",
+    "no_sources", "batch_no_sources", "batch_failed", "batch_busy", "ray_missing",
+    "ray_unreachable", "ray_worker_lost",
 ]  # fmt: skip
 
 ERROR_CODES: frozenset[ErrorCode] = frozenset(get_args(ErrorCode))
