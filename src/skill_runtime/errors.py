@@ -31,8 +31,9 @@ ErrorCode = Literal[
     "stream_timeout", "render_timeout", "render_cancelled", "cloud_render_failed",
     "reply_too_large", "download_refused",
     # Output folder, disk, names, state and limits.
-    "out_not_folder", "out_not_writable", "disk_full", "output_incomplete", "unsafe_name",
-    "file_unreadable", "identity_damaged", "token_malformed", "server_timeout",
+    "out_not_folder", "out_not_writable", "disk_full", "state_unwritable",
+    "state_full", "output_incomplete",
+    "unsafe_name", "file_unreadable", "identity_damaged", "token_malformed", "server_timeout",
     "edit_out_of_range",
     # Batch.
     "no_sources", "batch_no_sources", "batch_failed", "batch_busy", "ray_missing",
