@@ -93,6 +93,12 @@ def _caption_options(c: argparse.ArgumentParser) -> None:
         help="clean | boxed | vertical-bold | karaoke | pop | pop-word | highlight | keywords",
     )
     c.add_argument("--platform", help="keep clear of an app's buttons: tiktok | reels | shorts")
+    c.add_argument(
+        "--audio-track",
+        type=int,
+        metavar="N",
+        help="the audio track with the speech, 1 = first (default: the first that has speech)",
+    )
 
 
 def _exit_codes() -> str:
@@ -229,7 +235,17 @@ def _shared_options(args: argparse.Namespace, ctx: Context) -> dict[str, Any]:
         "style": args.style,
         "platform": args.platform,
         "model": getattr(args, "model", None),
+        "audio_track": _audio_track(args.audio_track),
     }
+
+
+def _audio_track(number: int | None) -> int | None:
+    """--audio-track N (1-based, as players number tracks) as a 0-based stream index."""
+    if number is None:
+        return None
+    if number < 1:
+        raise SkillError("usage", problem="--audio-track counts from 1 (the first audio track)")
+    return number - 1
 
 
 def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:

@@ -288,7 +288,7 @@ def recognise_words(
     """
     settings = ctx.config.local
     ctx.progress.status("progress/reading_audio", file_name=info.path.name)
-    audio = load_audio(info)
+    audio = load_audio(info, request.audio_track, ctx.progress)
     ctx.progress.status("progress/loading_model")
     model = load_model(settings.model, request.model or ctx.model)
     ctx.progress.status("progress/transcribing_start")
