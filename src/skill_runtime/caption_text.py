@@ -40,6 +40,13 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", kept).strip()
 
 
+def needs_font(ch: str) -> bool:
+    """Whether a missing glyph for `ch` means a language's font is missing: letters, marks and
+    digits. Symbols and emoji are not a language; a font without them is not a reason to
+    deliver nothing."""
+    return unicodedata.category(ch)[0] in "LMN"
+
+
 def markup(text: str) -> str | None:
     """The kind of markup `text` carries ("tag", "override", "arrow"), or None.
 

@@ -71,3 +71,6 @@ class CaptionOptions(BaseModel):
     style: str | None = None
     platform: str | None = None
     model: str | None = None
+    # The audio stream with the speech, 0-based (--audio-track N is N-1); None: the first
+    # that has speech.
+    audio_track: int | None = None

@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -34,7 +35,7 @@ from .router import route
 from .settings.skill import SkillConfig
 from .settings.translation import TranslationSettings
 from .sizes import parse_size
-from .store import Store, home
+from .store import Store, home, state_error
 
 ASPECTS = ["16:9", "9:16", "1:1", "source"]
 
@@ -104,6 +105,12 @@ def _caption_options(c: argparse.ArgumentParser) -> None:
         help="clean | boxed | vertical-bold | karaoke | pop | pop-word | highlight | keywords",
     )
     c.add_argument("--platform", help="keep clear of an app's buttons: tiktok | reels | shorts")
+    c.add_argument(
+        "--audio-track",
+        type=int,
+        metavar="N",
+        help="the audio track with the speech, 1 = first (default: the first that has speech)",
+    )
 
 
 def _exit_codes() -> str:
@@ -248,7 +255,17 @@ def _shared_options(args: argparse.Namespace, ctx: Context) -> dict[str, Any]:
         "style": args.style,
         "platform": args.platform,
         "model": getattr(args, "model", None),
+        "audio_track": _audio_track(args.audio_track),
     }
+
+
+def _audio_track(number: int | None) -> int | None:
+    """--audio-track N (1-based, as players number tracks) as a 0-based stream index."""
+    if number is None:
+        return None
+    if number < 1:
+        raise SkillError("usage", problem="--audio-track counts from 1 (the first audio track)")
+    return number - 1
 
 
 def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
@@ -381,10 +398,20 @@ def _print_text(result: Result) -> None:
         print(f"MEDIA: {media.path.resolve()}")
 
 
-def _log_crash() -> None:
-    """Keep the traceback for a bug report, out of the user's sight."""
-    with contextlib.suppress(OSError):
-        atomic.write_text(home() / "last-error.txt", redact(traceback.format_exc()), mode=0o600)
+_TEMP_LOG = f"ai-subtitles-last-error-{os.getuid() if hasattr(os, 'getuid') else 0}.txt"
+
+
+def _log_crash() -> str | None:
+    """Keep the traceback for a bug report: in the state folder, else the system's temporary
+    folder; the path written. When neither can be written it goes to stderr (redacted), so a
+    message never points to a log that does not exist."""
+    report = redact(traceback.format_exc())
+    for path in (home() / "last-error.txt", Path(tempfile.gettempdir()) / _TEMP_LOG):
+        with contextlib.suppress(OSError):
+            atomic.write_text(path, report, mode=0o600)
+            return str(path)
+    print(report, file=sys.stderr)
+    return None
 
 
 def _fail(
@@ -447,8 +474,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc.code, exc.context, as_json, status, exc.media, done)
     except KeyboardInterrupt:
         return _fail("interrupted", {}, as_json, config().exit_status("interrupted"), done=done)
-    except Exception:
+    except Exception as exc:
         if os.environ.get("AI_SUBTITLES_DEBUG"):
             raise
-        _log_crash()
-        return _fail("internal", {"log": str(home() / "last-error.txt")}, as_json, 1, done=done)
+        state = state_error(exc) if isinstance(exc, OSError) else None
+        if state is not None:
+            return _fail(state.code, state.context, as_json, config().exit_status(state.code))
+        return _fail("internal", {"log": _log_crash()}, as_json, 1, done=done)

@@ -30,13 +30,15 @@ ErrorCode = Literal[
     "token_invalid", "user_token_rejected", "session_missing", "out_of_credits", "plan_limit",
     "rate_limited", "client_id_missing", "insecure_base", "network", "server_error",
     "stream_timeout", "render_timeout", "render_cancelled", "cloud_render_failed",
+    "reply_too_large", "download_refused",
     # Output folder, disk, names, state and limits.
-    "out_not_folder", "out_not_writable", "disk_full", "output_incomplete", "unsafe_name",
-    "file_unreadable", "identity_damaged", "token_malformed", "server_timeout",
+    "out_not_folder", "out_not_writable", "disk_full", "state_unwritable",
+    "state_full", "output_incomplete",
+    "unsafe_name", "file_unreadable", "identity_damaged", "token_malformed", "server_timeout",
     "edit_out_of_range",
     # Batch.
-    "no_sources", "batch_no_sources", "batch_failed", "ray_missing", "ray_unreachable",
-    "ray_worker_lost",
+    "no_sources", "batch_no_sources", "batch_failed", "batch_busy", "ray_missing",
+    "ray_unreachable", "ray_worker_lost",
 ]  # fmt: skip
 
 ERROR_CODES: frozenset[ErrorCode] = frozenset(get_args(ErrorCode))

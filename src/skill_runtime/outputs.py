@@ -64,6 +64,12 @@ class Ledger(BaseModel):
         self.files = {k: v for k, v in self.files.items() if Path(k).exists()}
 
 
+# NAME_MAX (255 bytes on every common file system) less what a name adds to its stem: the
+# hidden part-file prefix and tag (".", ".part-" and 8 hex), a number ("-999") and the
+# longest suffix (".captioned.mp4", ".sr-Latn-RS.json": 32 bytes left for it).
+STEM_BYTES = 255 - 15 - 4 - 32
+
+
 def has_control(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text)
 
@@ -76,11 +82,14 @@ def shown(name: str) -> str:
 
 
 def safe_stem(stem: str) -> str:
-    """The stem with control and line-breaking characters replaced by `_`."""
+    """The stem with control and line-breaking characters replaced by `_`, and short enough
+    (STEM_BYTES of UTF-8, whole characters) that every name made from it fits the file
+    system's limit: a long source name never fails after the work is done."""
     cleaned = "".join(
         "_" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in stem
     )
-    return cleaned.strip() or "captions"
+    fitted = cleaned.encode("utf-8")[:STEM_BYTES].decode("utf-8", "ignore")
+    return fitted.strip() or "captions"
 
 
 def disk_full(folder: Path) -> SkillError:
@@ -312,7 +321,8 @@ def where_written(source: Path, media: list[MediaFile]) -> dict[str, str | None]
     )
     reason = "numbered" if stem else None
     if plain != source.stem:
-        stem, reason = stem or plain, "control"
+        stem = stem or plain
+        reason = "shortened" if len(source.stem.encode("utf-8")) > STEM_BYTES else "control"
     return {"folder": str(media[0].path.parent), "stem": stem, "reason": reason}
 
 

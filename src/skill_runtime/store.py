@@ -39,6 +39,23 @@ def home() -> Path:
     return platformdirs.user_data_path(APP_NAME)
 
 
+_READ_ONLY = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+def state_error(exc: OSError) -> SkillError | None:
+    """A write into the state folder that the folder refused, as the user's answer (exit 3):
+    read-only or not ours (`state_unwritable`), or full (`state_full`). None for other faults."""
+    root = home()
+    where = Path(str(exc.filename)) if exc.filename else None
+    if where is None or not where.is_relative_to(root):
+        return None
+    if exc.errno in _READ_ONLY:
+        return SkillError("state_unwritable", folder=str(root), reason=exc.strerror or "")
+    if exc.errno == errno.ENOSPC:
+        return SkillError("state_full", folder=str(root))
+    return None
+
+
 class _Damaged(Exception):
     """A stored document that is unreadable, not UTF-8, not JSON or not the expected shape."""
 
@@ -98,6 +115,10 @@ class Store:
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
                 raise SkillError("disk_full", folder=str(self.root)) from exc
+            if exc.errno in _READ_ONLY:
+                raise SkillError(
+                    "state_unwritable", folder=str(self.root), reason=exc.strerror or ""
+                ) from exc
             raise
 
     def delete(self, name: str) -> None:
@@ -109,12 +130,18 @@ class Store:
 
         The lock is an OS file lock: a command killed while holding it frees it.
         """
-        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         lock = filelock.FileLock(self.root / f"{name}.lock", timeout=timeout_s, mode=0o600)
         try:
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
             lock.acquire()
         except filelock.Timeout as exc:
             raise SkillError("store_busy", seconds=round(timeout_s)) from exc
+        except OSError as exc:
+            if exc.errno in _READ_ONLY:
+                raise SkillError(
+                    "state_unwritable", folder=str(self.root), reason=exc.strerror or ""
+                ) from exc
+            raise
         try:
             yield
         finally:

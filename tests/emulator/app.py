@@ -65,8 +65,14 @@ def _real_mp4() -> bytes:
     return buffer.getvalue()
 
 
+def _nested(depth: int) -> bytes:
+    return b'{"code": 0, "message": "success", "data": ' + b"[" * depth + b"]" * depth + b"}"
+
+
 def build_app(state: EmulatorState) -> Any:
-    def ok(data: Any) -> JSONResponse:
+    def ok(data: Any) -> Response:
+        if state.deep_json:
+            return Response(_nested(state.deep_json), media_type="application/json")
         if state.envelope == "success":
             return JSONResponse({"success": True, "data": data, "error": None})
         return JSONResponse({"code": 0, "message": "success", "data": data})
@@ -433,6 +439,16 @@ def build_app(state: EmulatorState) -> Any:
                 )
                 if state.heartbeat_every_s:
                     await asyncio.sleep(state.heartbeat_every_s)
+            if state.endless_line_bytes:
+                yield "data: "
+                piece = "x" * 65536
+                for _ in range(state.endless_line_bytes // len(piece)):
+                    yield piece
+            if state.event_data_lines:
+                line = "data: " + "y" * 1024 + "\n"
+                for _ in range(state.event_data_lines):
+                    yield line
+                yield "\n"
             if state.big_event_chars:
                 big = {"type": "text", "content": "x" * state.big_event_chars}
                 yield f"data: {json.dumps(big)}\n\n"
@@ -496,6 +512,8 @@ def build_app(state: EmulatorState) -> Any:
             else None
         )
         shape = state.poll_shape if state.poll_shape != "cycle" else (job.polls % 3) + 1
+        if url and state.download_link:
+            url = state.download_link
         output = {"url": url, "duration": 12.0, "size": state.video_bytes} if url else None
         if shape == 1:
             return JSONResponse({"status": job.status, "progress": progress, "output": output})
@@ -535,6 +553,8 @@ def build_app(state: EmulatorState) -> Any:
 
     async def download(request: Request) -> Response:
         log(request)
+        if state.download_redirect_to:
+            return Response(status_code=302, headers={"location": state.download_redirect_to})
         if state.download_redirect and not request.url.path.startswith("/cdn/"):
             cdn = f"http://localhost:{request.url.port}/cdn/{request.path_params['name']}"
             return Response(status_code=302, headers={"location": cdn})

@@ -44,9 +44,15 @@ class Emulator:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve the NemoVideo emulator on 127.0.0.1.")
     parser.add_argument("--bench-events", type=int, default=0)
+    parser.add_argument("--endless-line-bytes", type=int, default=0)
     args = parser.parse_args()
     emulator = Emulator(
-        EmulatorState(bench_events=args.bench_events, heartbeats=0, no_text_rate=0)
+        EmulatorState(
+            bench_events=args.bench_events,
+            endless_line_bytes=args.endless_line_bytes,
+            heartbeats=0,
+            no_text_rate=0,
+        )
     ).start()
     print(emulator.url, flush=True)
     try:

@@ -65,6 +65,14 @@ class EmulatorState:
     download_empty: bool = False
     hang: dict[str, float] = field(default_factory=dict)
     big_event_chars: int = 0
+    # Hostile switches: the chat sends one line of this many bytes with no end (0: off),
+    # or one event of this many 1 kB data lines; JSON answers nest this deep; the finished
+    # render's link is replaced, or the download redirects, to this address.
+    endless_line_bytes: int = 0
+    event_data_lines: int = 0
+    deep_json: int = 0
+    download_link: str | None = None
+    download_redirect_to: str | None = None
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -91,3 +91,23 @@ def test_an_out_folder_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(SkillError) as err:
         _set(tmp_path, [".en.srt"])
     assert err.value.code == "out_not_folder"
+
+
+@pytest.mark.parametrize(
+    "char", ["a", "é", "漢", "😀"], ids=["1-byte", "2-byte", "3-byte", "4-byte"]
+)
+def test_a_long_source_name_gives_names_that_fit_the_file_system(tmp_path: Path, char: str) -> None:
+    source = char * (250 // len(char.encode("utf-8")))
+    suffixes = [".captioned.mp4", ".sr-Latn-RS.json"]
+    (tmp_path / "out").mkdir()
+    for suffix in suffixes:  # taken by a foreign file, so the set also needs its number
+        (tmp_path / "out" / f"{safe_stem(source)}{suffix}").write_text("foreign")
+    outs = _set(tmp_path, suffixes, source=f"{source}.mp4")
+    assert outs.stem.startswith(safe_stem(source)) and source.startswith(safe_stem(source))
+    for suffix in suffixes:
+        outs.temp(suffix, Expect("json")).write_text("{}")
+    written = outs.commit()
+    assert all(path.is_file() and len(path.name.encode()) <= 255 for path in written.values())
+    media = [MediaFile(path=written[".captioned.mp4"], kind="video", format="mp4")]
+    said = where_written(Path(f"{source}.mp4"), media)
+    assert (said["stem"], said["reason"]) == (outs.stem, "shortened")

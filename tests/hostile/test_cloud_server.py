@@ -14,6 +14,7 @@ from skill_runtime.backends.cloud import CloudBackend
 from skill_runtime.config import config
 from skill_runtime.context import Context
 from skill_runtime.errors import SkillError
+from skill_runtime.messages import render
 from skill_runtime.progress import Progress
 from skill_runtime.store import Store
 
@@ -165,3 +166,71 @@ def test_a_malformed_token_is_an_account_problem(
     run = _cloud(emulator, tmp_path / "home", "credits", env={"NEMO_TOKEN": token})
     held(run, 5)
     assert "NEMO_TOKEN" in run.stderr and token not in run.stderr + run.stdout
+
+
+def test_an_endless_stream_line_is_refused_at_the_cap(
+    backend: CloudBackend, emulator: Emulator, video: Path
+) -> None:
+    backend.upload([video], [])
+    emulator.state.endless_line_bytes = 64 << 20
+    with pytest.raises(SkillError) as err:
+        backend.chat("add captions in English")
+    assert (err.value.code, _exit(err.value)) == ("reply_too_large", 6)
+    assert err.value.context["limit"] == f"{config().cloud.reply_limits.sse_line_bytes:,} bytes"
+
+
+def test_an_event_of_endless_data_lines_is_refused_at_the_cap(
+    backend: CloudBackend, emulator: Emulator, video: Path
+) -> None:
+    backend.upload([video], [])
+    emulator.state.event_data_lines = 10 * 1024
+    with pytest.raises(SkillError) as err:
+        backend.chat("add captions in English")
+    assert (err.value.code, err.value.context["what"]) == ("reply_too_large", "a chat event")
+
+
+def test_json_nested_without_end_is_refused_not_a_crash(
+    backend: CloudBackend, emulator: Emulator
+) -> None:
+    backend.credits()
+    emulator.state.deep_json = 200_000
+    with pytest.raises(SkillError) as err:
+        backend.credits()
+    assert (err.value.code, _exit(err.value)) == ("reply_too_large", 6)
+
+
+def test_an_answer_past_the_json_size_cap_is_refused(
+    backend: CloudBackend, emulator: Emulator
+) -> None:
+    backend.credits()
+    emulator.state.deep_json = config().cloud.reply_limits.json_bytes
+    with pytest.raises(SkillError) as err:
+        backend.credits()
+    assert (err.value.code, err.value.context["what"]) == ("reply_too_large", "an answer")
+
+
+@pytest.mark.parametrize(
+    ("switch", "link"),
+    [
+        ("download_link", "file:///etc/passwd"),
+        ("download_link", "http://169.254.169.254/latest/meta-data/"),
+        ("download_link", "https://[fe80::1]/video.mp4"),
+        ("download_redirect_to", "http://169.254.169.254/latest/meta-data/"),
+        ("download_redirect_to", "file:///etc/passwd"),
+    ],
+)
+def test_a_refused_download_link_is_the_servers_fault_and_later_exports_work(
+    backend: CloudBackend, emulator: Emulator, video: Path, switch: str, link: str
+) -> None:
+    setattr(emulator.state, switch, link)
+    with pytest.raises(SkillError) as err:
+        _captioned(backend, video).export()
+    assert (err.value.code, _exit(err.value)) == ("download_refused", 6)
+    assert "NEMO_API_BASE" not in render(f"errors/{err.value.code}", **err.value.context)
+    assert len(emulator.state.jobs) == 1
+    # The server keeps its bad link for that render: set aside, it no longer blocks exports.
+    emulator.state.download_link = emulator.state.download_redirect_to = None
+    emulator.state.jobs[next(iter(emulator.state.jobs))].status = "failed"
+    (media,) = backend.export().media
+    assert media.path.stat().st_size > 1000
+    assert len(emulator.state.jobs) == 2

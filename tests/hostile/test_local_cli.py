@@ -269,3 +269,43 @@ def test_a_signal_mid_encode_stops_ffmpeg_and_keeps_the_previous_set(
     for video in (v for v in out.glob("*.mp4") if not v.name.startswith(".")):
         with av.open(str(video)) as container:
             assert container.duration
+
+
+# --- The state folder: read-only or full is the user's to fix (exit 3), never an internal error.
+
+
+def test_a_read_only_state_folder_is_named_as_such(tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "ro", "1m", "ro") as ro:
+        run = cli("doctor", home=ro / "home")
+    held(run, 3)
+    assert str(ro / "home") in run.stderr and "read-only" in run.stderr
+    assert "last-error" not in run.stderr
+
+
+def test_a_state_folder_too_small_for_the_model_is_named_as_such(
+    tmp_path: Path, talk: Path
+) -> None:
+    with tmpfs(tmp_path / "small", "2m") as small:
+        run = cli("--backend", "local", "caption", talk, "--out", tmp_path / "out",
+                  home=small / "home")  # fmt: skip
+        left = [p for p in (small / "home").rglob("*") if p.is_file()]
+    held(run, 3)
+    assert str(small / "home") in run.stderr and "MB" in run.stderr
+    assert left == []
+
+
+def test_a_crash_with_no_writable_state_folder_is_logged_where_it_can_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from skill_runtime import cli as entry
+
+    def explode(name: str, ctx: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(entry, "get_backend", explode)
+    with tmpfs(tmp_path / "ro", "1m", "ro") as ro:
+        monkeypatch.setenv("AI_SUBTITLES_HOME", str(ro / "home"))
+        assert entry.main(["state"]) == 1
+    err = capsys.readouterr().err
+    (log,) = [word.rstrip(".;") for word in err.split() if word.endswith(".txt")]
+    assert not log.startswith(str(ro)) and "RuntimeError" in Path(log).read_text()

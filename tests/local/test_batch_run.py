@@ -12,9 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import filelock
 import pytest
 
 from skill_runtime.batch.manifest import FILE_NAME
+from skill_runtime.batch.run import LOCK_NAME
+from skill_runtime.batch.worker import WORK_DIR
+from skill_runtime.config import config
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip
 
@@ -158,3 +162,16 @@ def test_a_killed_batch_keeps_finished_files_and_leaves_no_partial_under_a_final
     assert states[first["name"]] == "skipped"
     assert all(states[n] == "skipped" for n, (s, _) in rows.items() if s == "done")
     assert "failed" not in states.values()
+
+
+def test_a_second_batch_on_the_same_out_refuses_and_touches_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    work = out / WORK_DIR / "ep01"
+    work.mkdir(parents=True)
+    source = tmp_path / "ep01.mp4"
+    source.write_bytes(BROKEN)
+    with filelock.FileLock(out / LOCK_NAME, timeout=0):
+        code, _, stderr = batch(str(source), "--out", str(out))
+    assert code == config().exit_codes["usage"]
+    assert str(out) in stderr and "--out" in stderr
+    assert work.is_dir() and not (out / FILE_NAME).exists()

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import secrets
 import sqlite3
+import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from ..captions import Word
+from ..messages import render
 from ..results import MediaFile
 from .models import FileRecord
 
@@ -45,6 +50,8 @@ CREATE TABLE IF NOT EXISTS files (
 )
 """
 
+# What a file that is not (or no longer) this manifest raises when it is opened and read.
+_DAMAGED = (sqlite3.DatabaseError, ValidationError, ValueError, IndexError, KeyError, TypeError)
 _WORDS = TypeAdapter(list[Word])
 _MEDIA = TypeAdapter(list[MediaFile])
 
@@ -66,11 +73,37 @@ class Manifest:
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / FILE_NAME
-        self._db = sqlite3.connect(self.path, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(_SCHEMA)
+        try:
+            self._db = self._open()
+        except _DAMAGED:
+            # Like damaged state: kept for a look, named on stderr, and the batch starts afresh.
+            kept = self._set_aside()
+            print(render("state_damaged", what=self.path.name, kept=str(kept)), file=sys.stderr)
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        """The database, every row read once: a file that is not this manifest raises."""
+        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            db.row_factory = sqlite3.Row
+            db.execute(_SCHEMA)
+            for row in db.execute("SELECT * FROM files"):
+                self._entry(row)
+            # Only a file known to be the manifest is switched to WAL (it rewrites the header).
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _set_aside(self) -> Path:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        kept = self.path.with_name(f"{FILE_NAME}.damaged-{stamp}-{secrets.token_hex(2)}")
+        os.replace(self.path, kept)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        return kept
 
     def close(self) -> None:
         self._db.close()

@@ -11,8 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import filelock
 
 from ..captions import CaptionSettings
 from ..context import CaptionRequest, Context
@@ -30,6 +33,8 @@ from .models import BatchOptions, FileReport, OnFile
 from .progress import Board
 from .sources import expand, output_names
 from .worker import WORK_DIR, FileJob, FileOutcome, Worker
+
+LOCK_NAME = ".ai-subtitles-batch.lock"
 
 
 def _request(options: BatchOptions, path: Path) -> CaptionRequest:
@@ -191,6 +196,24 @@ class _Driver:
                     old.path.unlink()
 
 
+@contextlib.contextmanager
+def _only_batch_on(out_dir: Path) -> Iterator[None]:
+    """One batch per output folder: a second one would delete the first's work folder.
+
+    An OS file lock, so a killed batch frees it; the second batch refuses at once.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(out_dir / LOCK_NAME, timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout as exc:
+        raise SkillError("batch_busy", folder=str(out_dir)) from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def run_batch(options: BatchOptions, ctx: Context, on_file: OnFile) -> Result:
     """Caption every file the sources name; skip finished ones; one failure stops nothing."""
     _check_ready(options, ctx)
@@ -203,7 +226,7 @@ def run_batch(options: BatchOptions, ctx: Context, on_file: OnFile) -> Result:
         skip=out_dir,
     )
     where = ray_executor.address(options.ray)
-    with Manifest(out_dir) as manifest:
+    with _only_batch_on(out_dir), Manifest(out_dir) as manifest:
         names = output_names(paths, manifest.names())
         entries = manifest.entries()
         ledger = ctx.store.load(LEDGER, Ledger) or Ledger()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import ipaddress
 import json
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -23,6 +25,7 @@ from pydantic import ValidationError
 
 from ..errors import ErrorCode, SkillError, error_code
 from ..messages import redact
+from ..settings.cloud import ReplyLimits
 from ..settings.skill import SkillConfig
 from .models import CodeEnvelope, SuccessEnvelope
 from .settings import check_url
@@ -32,6 +35,8 @@ BodyFactory = Callable[[], Iterable[bytes]]
 CONNECT_TIMEOUT_S = 15.0
 READ_TIMEOUT_S = 120.0
 _MAX_REDIRECTS = 5
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
 class ApiFailure(SkillError):
@@ -94,12 +99,64 @@ def _failure_for_code(config: SkillConfig, api_code: int, message: object, http:
     return ApiFailure(ours, api_code=api_code, http_status=http, **context)
 
 
-def unwrap(response: httpx.Response, config: SkillConfig) -> Any:
-    """The payload's data, or the error the envelope or status describes."""
+def too_large(what: str, limit: int) -> ApiFailure:
+    """An answer past `cloud.reply_limits`: the server's fault (exit 6)."""
+    shown = f"{limit:,} bytes" if what != "JSON nested" else f"{limit} levels deep"
+    return ApiFailure("reply_too_large", what=what, limit=shown)
+
+
+def read_capped(response: httpx.Response, limit: int) -> bytes:
+    """The body of a streamed response, refused past `limit` bytes instead of held whole."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            response.close()
+            raise too_large("an answer", limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_deep(text: str, limit: int) -> bool:
+    """Whether JSON `text` nests arrays/objects deeper than `limit` (strings are skipped)."""
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        if bracket.group() in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def load_json(raw: str | bytes, limits: ReplyLimits) -> Any:
+    """JSON within the size and depth limits; ValueError when it is not JSON at all.
+
+    The depth is checked before parsing: the parser would otherwise recurse
+    once per level and end in a RecursionError on a hostile answer.
+    """
+    if len(raw) > limits.json_bytes:
+        raise too_large("an answer", limits.json_bytes)
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    if _too_deep(text, limits.json_depth):
+        raise too_large("JSON nested", limits.json_depth)
+    return json.loads(text)
+
+
+def unwrap(response: httpx.Response, config: SkillConfig, body: bytes | None = None) -> Any:
+    """The payload's data, or the error the envelope or status describes.
+
+    `body` is the answer read within the limits; without it the response must
+    have been read already.
+    """
     status = response.status_code
     try:
-        payload: Any = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        payload: Any = load_json(
+            response.content if body is None else body, config.cloud.reply_limits
+        )
+    except ValueError:
         payload = None
 
     if isinstance(payload, dict) and isinstance(payload.get("code"), int):
@@ -144,6 +201,26 @@ def parse(model: Any, data: Any) -> Any:
         raise ApiFailure(
             "server_error", detail=f"unexpected answer ({exc.error_count()} problems)"
         ) from exc
+
+
+def _check_link(url: str) -> None:
+    """A download link comes from the server: one this tool will not open (not https, a
+    link-local address such as a cloud metadata service) is the server's fault, never the
+    user's NEMO_API_BASE."""
+    try:
+        check_url(url)
+        refused = _link_local(urlsplit(url).hostname or "")
+    except SkillError:
+        refused = True
+    if refused:
+        raise ApiFailure("download_refused", url=short(url)[:80])
+
+
+def _link_local(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_link_local
+    except ValueError:
+        return False
 
 
 class ApiClient:
@@ -199,24 +276,30 @@ class ApiClient:
     ) -> Any:
         """Send once, and once more after the back-off if the server says 429."""
 
-        def send() -> httpx.Response:
+        limit = self.config.cloud.reply_limits.json_bytes
+
+        def send() -> tuple[httpx.Response, bytes]:
+            request = self.http.build_request(
+                method,
+                path,
+                json=json_body,
+                content=body() if body is not None else None,
+                headers=self.auth_headers(token, headers),
+            )
             try:
-                return self.http.request(
-                    method,
-                    path,
-                    json=json_body,
-                    content=body() if body is not None else None,
-                    headers=self.auth_headers(token, headers),
-                )
+                response = self.http.send(request, stream=True)
+                try:
+                    return response, read_capped(response, limit)
+                finally:
+                    response.close()
             except httpx.HTTPError as exc:
                 raise network_error(exc, self.host, self.read_timeout_s) from exc
 
-        response = send()
+        response, answer = send()
         if response.status_code == 429:
-            response.close()
             self.sleep(self.wait_for_retry(response))
-            response = send()
-        return unwrap(response, self.config)
+            response, answer = send()
+        return unwrap(response, self.config, answer)
 
     def wait_for_retry(self, response: httpx.Response) -> float:
         """How long to wait before the one retry: what the server asked, up to the cap.
@@ -244,7 +327,7 @@ class ApiClient:
         with contextlib.ExitStack() as stack:
             try:
                 for _ in range(_MAX_REDIRECTS + 1):
-                    check_url(url)
+                    _check_link(url)
                     if self.same_origin(url):
                         ctx = self.http.stream("GET", url, headers=self.auth_headers(token))
                     else:
@@ -254,8 +337,8 @@ class ApiClient:
                         url = str(response.url.join(response.headers["location"]))
                         continue
                     if response.status_code >= 400:
-                        response.read()
-                        unwrap(response, self.config)
+                        limit = self.config.cloud.reply_limits.json_bytes
+                        unwrap(response, self.config, read_capped(response, limit))
                     if response.status_code != 200:
                         raise ApiFailure(
                             "server_error", detail=f"download answered HTTP {response.status_code}"

@@ -166,7 +166,13 @@ class Exports:
             if exc.code in _JOB_ENDED:
                 self._forget(job.id)
             raise
-        path = self._download(job, url)
+        try:
+            path = self._download(job, url)
+        except SkillError as exc:
+            if exc.code == "download_refused":
+                # Its link will never be opened: kept, it would block every later export.
+                self._forget(job.id)
+            raise
         self._forget(job.id)
         return path
 

@@ -10,8 +10,8 @@ limit; that needs cancellation a blocking read cannot offer, hence asyncio.
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import Callable
+import re
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,10 +22,56 @@ from pydantic import ValidationError
 from ..errors import SkillError, error_code
 from ..messages import render
 from ..progress import Heartbeat, Progress
-from .client import ApiClient, ApiFailure, network_error, short, unwrap
+from ..settings.cloud import ReplyLimits
+from .client import ApiClient, ApiFailure, load_json, network_error, short, too_large, unwrap
 from .models import AdkEvent, ErrorEvent, FlatEvent
 
 WATCHDOG_TICK_S = 1.0
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+async def event_data(response: httpx.Response, limits: ReplyLimits) -> AsyncIterator[str]:
+    """Each event's data, per the SSE rules, with no line or event held past the limits.
+
+    httpx-sse buffers a line until its end arrives, so one endless line from a
+    broken server grows without bound; this reader refuses it at the cap.
+    """
+    pending = b""
+    data: list[str] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        pending += chunk
+        # A trailing CR may be the first half of a CRLF: it waits for the next chunk.
+        cut = len(pending) - 1 if pending.endswith(b"\r") else len(pending)
+        start = 0
+        for end in _LINE_END.finditer(pending, 0, cut):
+            line = pending[start : end.start()].decode("utf-8", "replace")
+            start = end.end()
+            if not line:
+                if data:
+                    yield "\n".join(data)
+                data, size = [], 0
+                continue
+            name, _, value = line.partition(":")
+            if name == "data":
+                data.append(value.removeprefix(" "))
+                size += len(value)
+                if size > limits.sse_event_bytes:
+                    raise too_large("a chat event", limits.sse_event_bytes)
+        pending = pending[start:]
+        if len(pending) > limits.sse_line_bytes:
+            raise too_large("a chat stream line", limits.sse_line_bytes)
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise too_large("an answer", limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @dataclass
@@ -66,6 +112,7 @@ class ChatOutcome:
 @dataclass
 class _Reader:
     config_errors: Callable[[int], str | None]
+    limits: ReplyLimits
     assembler: TextAssembler = field(default_factory=TextAssembler)
     tool_calls: list[str] = field(default_factory=list)
     seen_ids: set[str] = field(default_factory=set)
@@ -79,8 +126,8 @@ class _Reader:
             self.keepalives += 1
             return False
         try:
-            payload = json.loads(data)
-        except json.JSONDecodeError:
+            payload = load_json(data, self.limits)
+        except ValueError:
             # A bare text line is still text the server meant for the user.
             self.assembler.delta(data)
             return True
@@ -183,11 +230,11 @@ async def _stream(
                     continue
                 kind = response.headers.get("content-type", "")
                 if response.status_code != 200 or "text/event-stream" not in kind:
-                    await response.aread()
-                    unwrap(response, client.config)
+                    answer = await _read_capped(response, reader.limits.json_bytes)
+                    unwrap(response, client.config, answer)
                     raise ApiFailure("server_error", detail="the chat did not answer as a stream")
-                async for event in source.aiter_sse():
-                    if reader.feed(event.data):
+                async for data in event_data(response, reader.limits):
+                    if reader.feed(data):
                         heartbeat.heard()
                 return
 
@@ -202,7 +249,7 @@ def stream_chat(
     timeout_s: float,
     max_reply_chars: int = 20000,
 ) -> ChatOutcome:
-    reader = _Reader(client.config.error_for_api_code)
+    reader = _Reader(client.config.error_for_api_code, client.config.cloud.reply_limits)
     heartbeat = Heartbeat(progress, still_working_every_s)
 
     async def watchdog() -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import atomic
+from ..caption_text import needs_font
 from ..captions import CaptionSettings, Cue, Word
 from ..context import CaptionRequest, Context
 from ..errors import SkillError
@@ -162,10 +163,10 @@ def burn_languages(job: CaptionJob) -> list[str]:
 
 
 def _check_cue(tracks: list[list[Cue]]) -> list[list[Cue]]:
-    """One cue per burned track holding every distinct character, to test font coverage."""
+    """One cue per burned track holding every letter, mark and digit, to test font coverage."""
     out: list[list[Cue]] = []
     for cues in tracks:
-        chars = "".join(sorted({ch for c in cues for ch in c.text if not ch.isspace()}))
+        chars = "".join(sorted({ch for c in cues for ch in c.text if needs_font(ch)}))
         lines = [chars[k : k + _CHECK_LINE] for k in range(0, len(chars), _CHECK_LINE)] or ["Aa"]
         out.append([Cue(start=0.0, end=1.0, lines=lines)])
     return out
@@ -493,7 +494,7 @@ def recognise_words(
     """
     settings = ctx.config.local
     ctx.progress.status("progress/reading_audio", file_name=info.path.name)
-    audio = load_audio(info)
+    audio = load_audio(info, request.audio_track, ctx.progress)
     ctx.progress.status("progress/loading_model")
     model = load_model(settings.model, request.model or ctx.model)
     ctx.progress.status("progress/transcribing_start")

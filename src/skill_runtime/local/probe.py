@@ -37,6 +37,9 @@ class MediaInfo(BaseModel):
     audio_duration: float = 0.0
     video_duration: float = 0.0
     rotation: int = 0
+    # How many audio streams the file has, and which one (0-based) carries the speech.
+    audio_tracks: int = 0
+    audio_track: int = 0
 
 
 def _looks_like_media(path: Path) -> bool:
@@ -109,6 +112,7 @@ def probe(path: Path, extensions: list[str]) -> MediaInfo:
             duration=duration,
             has_video=video is not None,
             has_audio=audio is not None,
+            audio_tracks=len(container.streams.audio),
         )
         if video is not None:
             rate = video.average_rate or video.guessed_rate

@@ -30,6 +30,16 @@ class CaptionInstruction(Strict):
     platform: dict[str, str]
 
 
+class ReplyLimits(Strict):
+    """How much a server's answer may hold: a broken or hostile server cannot exhaust memory
+    (an endless stream line) or the stack (JSON nested without end)."""
+
+    sse_line_bytes: int = 4 << 20
+    sse_event_bytes: int = 8 << 20
+    json_bytes: int = 16 << 20
+    json_depth: int = 64
+
+
 class CloudSettings(Strict):
     base_url: str
     app_name: str
@@ -43,6 +53,7 @@ class CloudSettings(Strict):
     read_timeout_s: float = 120.0
     retry_after_max_s: float = 120.0
     max_reply_chars: int = 20000
+    reply_limits: ReplyLimits = ReplyLimits()
     endpoints: Endpoints
     claim_url: str
     register_url: str

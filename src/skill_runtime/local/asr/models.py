@@ -8,6 +8,7 @@ store's model cache and checked against the digest pinned in skill.yaml.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import importlib.util
 import json
@@ -103,6 +104,11 @@ def assemble_bundled(settings: ModelSettings) -> Path | None:
         if target.exists():
             shutil.rmtree(target)
         os.replace(staging, target)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        need = sum(part.stat().st_size for part in parts)
+        raise SkillError("state_full", folder=str(home()), need_mb=round(need / 1e6)) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from ...caption_text import clean
 from ...captions import Word
 
 
@@ -33,7 +34,7 @@ def words_as_written(pieces: Iterable[Piece], *, spaced: bool, offset_s: float =
     """
     out: list[Word] = []
     for piece in pieces:
-        text = piece.text.strip()
+        text = clean(piece.text)
         if not text:
             continue
         continues = spaced and out and not piece.text[:1].isspace()

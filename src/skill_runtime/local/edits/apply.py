@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ... import keywords
+from ...caption_text import clean
 from ...captions import CaptionSettings, Cue
 from ...errors import SkillError
 from ...settings.edit_models import (
@@ -225,6 +226,7 @@ def _check_timing(state: _State) -> None:
 def _replace(state: _State, old: str, new: str) -> None:
     """Whole-word (CJK: substring) and case-insensitive, in every track; lines re-wrapped."""
     pattern = keywords.pattern(old)
+    new = clean(new)
     count = 0
     for language, cues in state.tracks.items():
         for cue in cues:

@@ -54,9 +54,10 @@ def _soft_args(
 def _audio_args(info: MediaInfo, video: VideoSettings, copy: bool) -> list[str]:
     if not info.has_audio:
         return []
-    if copy and info.audio_codec in video.copy_audio_codecs:
-        return ["-map", "0:a:0", "-c:a", "copy"]
-    return ["-map", "0:a:0", "-c:a", "aac", "-b:a", video.audio_bitrate]
+    track = f"0:a:{info.audio_track}"  # the track with the speech the captions are of
+    if copy and info.audio_track == 0 and info.audio_codec in video.copy_audio_codecs:
+        return ["-map", track, "-c:a", "copy"]
+    return ["-map", track, "-c:a", "aac", "-b:a", video.audio_bitrate]
 
 
 def _keep_picture_length(info: MediaInfo) -> list[str]:

@@ -15,7 +15,7 @@ import pysubs2
 
 from ...captions import CaptionSettings, Cue
 from ...settings.local import Shape, ShortForm, StylePreset
-from . import shortform
+from . import escape, shortform
 
 _HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
@@ -93,10 +93,6 @@ def _style(look: AssLook, scale: float, raise_by: int = 0) -> pysubs2.SSAStyle:
     return style
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\u29f5").replace("{", "(").replace("}", ")")
-
-
 def _karaoke(cue: Cue) -> str | None:
     """Lines with a \\k tag per word, or None when the words no longer match the text."""
     words = list(cue.words)
@@ -115,7 +111,8 @@ def _karaoke(cue: Cue) -> str | None:
             nxt = words[k + 1].start if k + 1 < len(words) else max(word.end, start)
             lead = round(max(0.0, start - cursor) * 100)
             tag = f"{{\\k{lead}}}" if lead else ""
-            parts.append(f"{tag}{{\\kf{max(1, round((nxt - start) * 100))}}}{_escape(word.text)}")
+            length = max(1, round((nxt - start) * 100))
+            parts.append(f"{tag}{{\\kf{length}}}{escape.ass(word.text)}")
             cursor = nxt
             got += word.text
             k += 1
@@ -153,7 +150,7 @@ def _main_events(
 
     def body(text: str, sentence_start: bool) -> str:
         if not colour_words:
-            return shortform.escape(text)
+            return escape.ass(text)
         return shortform.coloured(text, finder.spans(text, sentence_start), accent, primary)
 
     def event(start: float, end: float, text: str) -> pysubs2.SSAEvent:
@@ -223,6 +220,6 @@ def make_ass(
                 style=name,
                 layer=index,
             )
-            event.text = "\\N".join(_escape(line) for line in cue.lines)
+            event.text = "\\N".join(escape.ass(line) for line in cue.lines)
             subs.append(event)
     return subs

@@ -1,32 +1,46 @@
-"""Plain subtitle formats, each written atomically."""
+"""Plain subtitle formats, each written atomically.
+
+SRT and WebVTT are written here rather than by pysubs2's writers, which read
+the text as ASS (a `{...}` block vanishes, `\\N` breaks the line): caption text
+is data, escaped for each format by `escape` (pysubs2 still formats the times).
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import pysubs2
+from pysubs2.formats.subrip import SubripFormat
+from pysubs2.formats.webvtt import WebVTTFormat
 
 from ... import atomic
 from ...captions import Cue
+from . import escape
 
 
 def subtitle_name(out_dir: Path, stem: str, language: str, ext: str) -> Path:
     return out_dir / f"{stem}.{language}.{ext}"
 
 
-def _plain(cues: list[Cue]) -> pysubs2.SSAFile:
-    subs = pysubs2.SSAFile()
+def _blocks(cues: list[Cue], fmt: str) -> list[str]:
+    """One block per cue that has text: number, times, escaped lines."""
+    stamp = SubripFormat.ms_to_timestamp if fmt == "srt" else WebVTTFormat.ms_to_timestamp
+    line = escape.srt if fmt == "srt" else escape.vtt
+    blocks: list[str] = []
     for cue in cues:
-        event = pysubs2.SSAEvent(start=round(cue.start * 1000), end=round(cue.end * 1000))
-        event.plaintext = cue.text
-        subs.append(event)
-    return subs
+        lines = [line(text) for text in cue.lines if text.strip()]
+        if not lines:
+            continue
+        start, end = (max(0, round(t * 1000)) for t in (cue.start, cue.end))
+        times = f"{stamp(start)} --> {stamp(end)}"
+        blocks.append("\n".join([str(len(blocks) + 1), times, *lines]))
+    return blocks
 
 
 def write_text_subs(cues: list[Cue], path: Path, fmt: str) -> Path:
-    """SRT or VTT through pysubs2."""
-    atomic.write_text(path, _plain(cues).to_string(fmt))
+    """SRT or VTT (`fmt`), every cue's text shown literally by players."""
+    head = ["WEBVTT"] if fmt == "vtt" else []
+    atomic.write_text(path, "\n\n".join([*head, *_blocks(cues, fmt)]) + "\n")
     return path
 
 

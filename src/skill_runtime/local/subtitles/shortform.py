@@ -16,16 +16,12 @@ from dataclasses import dataclass
 from ... import keywords as phrase
 from ...captions import Cue, Word
 from ...settings.local import KeywordRules, PopTiming, Shape
+from .escape import ass as escape
 
 _TOKEN = re.compile(r"\d[\d.,:%]*\d%?|\d%?|[^\W\d_][\w'’\-]*", re.UNICODE)
 SENTENCE_END = ".?!…。？！"
 _CLAUSE_END = ",;:，、；："
 _EPS = 1e-6  # word times are sums of floats; 0.29999... s counts as 0.3 s
-
-
-def escape(text: str) -> str:
-    """Text as literal ASS: braces and backslashes cannot become tags."""
-    return text.replace("\\", "\u29f5").replace("{", "(").replace("}", ")")
 
 
 def ass_colour(value: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from ...caption_text import clean
 from ...captions import Cue
 from ...errors import ErrorCode, SkillError
 from ...language_names import language_name
@@ -179,7 +180,7 @@ def translate_cues(
     failure: SkillError | None = None
     for candidate in choose(job, config, provider):
         try:
-            texts = candidate.translate(job)
+            texts = [clean(text) for text in candidate.translate(job)]
             _check(texts, job, candidate, settings)
         except SkillError as error:
             if error.code not in _FAILED:
