@@ -159,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=_positive, help="files in flight on this machine (default: auto)"
     )
     c.add_argument("--preview", action="store_true", help="stop at a contact sheet PNG, no encode")
+    c.add_argument(
+        "--subtitles", type=Path, metavar="FILE", help="use this SRT/VTT/ASS file; no recognition"
+    )
     cmd("setup", "connect or prepare the backend (model, token)").add_argument(
         "--translation", metavar="SRC-DST", help="install an offline translation pack, e.g. en-es"
     )
@@ -233,7 +236,11 @@ def _shared_options(args: argparse.Namespace, ctx: Context) -> dict[str, Any]:
 
 def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
     return CaptionRequest(
-        said=_said(args), path=args.path, preview=args.preview, **_shared_options(args, ctx)
+        said=_said(args),
+        path=args.path,
+        preview=args.preview,
+        subtitles=args.subtitles,
+        **_shared_options(args, ctx),
     )
 
 

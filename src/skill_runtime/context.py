@@ -37,3 +37,5 @@ class CaptionRequest(CaptionOptions):
     said: str | None = None
     # Stop at the contact sheet: recognise and lay out, encode no video.
     preview: bool = False
+    # The user's own subtitle file: its track is the spoken one, so nothing is recognised.
+    subtitles: Path | None = None

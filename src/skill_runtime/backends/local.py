@@ -17,6 +17,7 @@ from ..context import CaptionRequest
 from ..draft import summarize
 from ..errors import SkillError
 from ..language_names import language_name
+from ..local import imports
 from ..local import job as pipeline
 from ..local.accel import detect
 from ..local.asr.models import requested, resolve_model
@@ -25,7 +26,7 @@ from ..local.deliver import render_sized, size_target
 from ..local.edits.apply import Change
 from ..local.history import diff_settings
 from ..local.preview import contact_sheet
-from ..local.probe import probe
+from ..local.probe import MediaInfo, check_path, probe
 from ..local.render.ffmpeg import locate
 from ..local.render.fonts import font_files
 from ..local.session import CaptionJob, LocalSession, edit_session, load_session
@@ -67,6 +68,10 @@ class LocalBackend(Backend):
     ) -> Result:
         if urls:
             raise SkillError("not_available", backend=self.name, action="upload from a link")
+        subtitles = [f for f in files if self._is_subtitles(f)]
+        if subtitles:
+            media = [f for f in files if f not in subtitles]
+            return self.import_subtitles(media, subtitles, captioning_next=captioning_next)
         infos = [probe(path, self.ctx.config.local.media_extensions) for path in files]
         rows: list[dict[str, Any]] = []
         with self.jobs() as session:
@@ -106,6 +111,8 @@ class LocalBackend(Backend):
         settings = self.ctx.config.local
         info = probe(request.path, settings.media_extensions)
         check_folder(self.ctx.out_dir)
+        if request.subtitles is not None:
+            return self._caption_imported(info, request)
         work = self.load_session().open(info).job
         work.settings = pipeline.apply_request(work.settings, request, settings)
         missing = pipeline.recognise(work, request, self.ctx)
@@ -142,6 +149,79 @@ class LocalBackend(Backend):
             "settings": _changes(work.carried_over()),
         }
         return self._captioned(work, media, "caption", carried)
+
+    def _is_subtitles(self, path: Path) -> bool:
+        return path.suffix.lower().lstrip(".") in self.ctx.config.local.subtitle_extensions
+
+    def import_subtitles(
+        self, media: list[Path], files: list[Path], *, captioning_next: bool = False
+    ) -> Result:
+        """The user's own subtitle files as language tracks of the current job (after `media`)."""
+        uploaded = self.upload(media, [], captioning_next=captioning_next) if media else None
+        paths = [check_path(f, self.ctx.config.local.subtitle_extensions) for f in files]
+        with self.jobs() as session:
+            job = session.current
+            if job is None:
+                raise SkillError("no_upload")
+            done = [
+                imports.import_file(
+                    job, p, imports.language_of(p, self.ctx.language, self.ctx), self.ctx
+                )
+                for p in paths
+            ]
+            tracks = {lang: len(cues) for lang, cues in job.tracks.items()}
+            file_name = job.media.path.name
+        context = uploaded.context if uploaded else {"files": [], "captioning_next": True}
+        return Result(
+            action="upload",
+            template="local/imported",
+            context=context
+            | {
+                "imported": [i.model_dump(mode="json") for i in done],
+                "tracks": tracks,
+                "file_name": shown(file_name),
+                "names": self.language_names() | {c: language_name(c) for c in tracks},
+            },
+            data={
+                "files": [str(m) for m in media],
+                "imported": [i.model_dump(mode="json") for i in done],
+            },
+        )
+
+    def _caption_imported(self, info: MediaInfo, request: CaptionRequest) -> Result:
+        """`caption VIDEO --subtitles FILE`: the file is the spoken track; nothing is recognised.
+
+        Other languages asked for are translated from it, and the job renders as usual.
+        """
+        assert request.subtitles is not None
+        path = check_path(request.subtitles, self.ctx.config.local.subtitle_extensions)
+        language = imports.language_of(path, request.source_language or self.ctx.language, self.ctx)
+        with self.jobs() as session:
+            job = session.open(info).job
+            previous = job.model_copy(deep=True)
+            job.settings = pipeline.apply_request(job.settings, request, self.ctx.config.local)
+            if previous.tracks:
+                job.history.record(
+                    request.said or f"caption {info.path.name}",
+                    [Change(field="imported", before=None, after=[language])],
+                    [],
+                    previous.settings,
+                    previous.tracks,
+                )
+            job.tracks, job.words, job.source_language = {}, [], None
+            done = imports.import_file(job, path, language, self.ctx)
+            missing = imports.translate_missing(job, self.ctx)
+            work = job.model_copy(deep=True)
+        media = pipeline.render_outputs(work, self.ctx, video=not request.preview)
+        self._keep_outputs(work, media)
+        if missing:
+            raise pipeline.missing_languages(missing, work, media, self.ctx)
+        if request.preview:
+            return self.previewed(work, [contact_sheet(work, self.ctx)])
+        result = self._captioned(work, media, "caption")
+        result.context["imported"] = [done.model_dump(mode="json")]
+        result.data["imported"] = [done.model_dump(mode="json")]
+        return result.model_copy(update={"template": "local/captioned_imported"})
 
     def preview(self) -> Result:
         """The contact sheet of the transcribed job, as it stands."""
