@@ -15,6 +15,7 @@ import pytest
 
 from skill_runtime.cli import main
 from skill_runtime.local.sample import make_clip
+from translate.fake_openai import serve
 
 from .conftest import BACKGROUND, BACKGROUND_RGB, frame_at
 
@@ -78,3 +79,30 @@ def test_caption_with_the_users_file_then_upload_spanish(
     assert status == 0, answer
     assert answer["burned"] == ["en", "es"]
     assert answer["tracks"]["es"][1]["start"] == 2.4  # type: ignore[index]
+
+
+def test_a_translator_answering_in_the_wrong_language_is_refused_and_english_delivered(
+    flow: dict[str, object], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = Path(str(flow["root"]))
+    with serve(["russian"] * 6) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0123456789abcdef")
+        monkeypatch.setenv("AI_SUBTITLES_TRANSLATOR", "openai")
+        status, answer = _json(
+            capsys,
+            "--out",
+            str(root / "out-ru"),
+            "caption",
+            str(flow["clip"]),
+            "--subtitles",
+            str(root / "talk.en.srt"),
+            "--languages",
+            "en,es",
+        )
+    assert status == 6
+    assert answer["error"] == "translation_failed"
+    assert "Cyrillic instead of Latin" in str(answer["message"])
+    delivered = {(m["language"], m["format"]) for m in answer["media"]}  # type: ignore[attr-defined]
+    assert {("en", "srt"), ("en", "vtt"), (None, "mp4")} <= delivered
+    assert not any(lang == "es" for lang, _ in delivered)

@@ -4,7 +4,8 @@ Each request takes the next mode from `script` ("ok" once it runs out):
 ok, few (drops the last line), many (adds one), swap (reorders), echo
 (returns the source text), fence (wraps the JSON in a code fence), mirror
 (answers in the request's own {"lines": [...]} shape), strings (a bare list
-of texts), long (each text 1,500 times over), an HTTP status such as "500",
+of texts), russian (answers in Russian whatever was asked), long (each
+text 1,500 times over), an HTTP status such as "500",
 or "429:N" (busy, Retry-After: N). `refuse` lists response_format types the
 endpoint answers 400 to, as servers that do not know them do; `wordy` makes
 every translation about a third longer than the word table's, except when
@@ -71,6 +72,7 @@ class Recorded:
 
 
 FILLER = "o sea, en realidad"
+RUSSIAN = "Доброе утро, это перевод."
 
 
 def wordy_line(text: str) -> str:
@@ -104,6 +106,8 @@ class FakeOpenAI:
             return str(line["text"])
         if mode == "long":
             return translate_line(line["text"]) * 1500
+        if mode == "russian":
+            return RUSSIAN
         if "translation" in line:
             return shorten_line(line)
         return wordy_line(line["text"]) if self.wordy else translate_line(line["text"])

@@ -58,8 +58,9 @@ _NAMES = {
     "KATAKANA": "Japanese kana",
     "HANGUL": "Korean Hangul",
 }
-# At most this share of a text's letters may be in another script (names, brands, units).
-_FOREIGN_SHARE = 0.5
+# At least this share of a text's letters must be in the expected script: names, brands
+# and units in another one are normal ("Привет, YouTube!"), a whole answer in it is not.
+_LEAST_OWN = 0.3
 
 
 @cache
@@ -87,7 +88,7 @@ def wrong_script(text: str, language: str) -> str | None:
     if not total:
         return None
     wanted = _LETTERS[expected]
-    if sum(n for s, n in counts.items() if s in wanted) / total > 1 - _FOREIGN_SHARE:
+    if sum(n for s, n in counts.items() if s in wanted) / total >= _LEAST_OWN:
         return None
     found = next(s for s, _ in counts.most_common() if s not in wanted)
     return _NAMES.get(found, found.title())
