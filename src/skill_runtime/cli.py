@@ -94,6 +94,13 @@ def _caption_options(c: argparse.ArgumentParser) -> None:
     c.add_argument("--platform", help="keep clear of an app's buttons: tiktok | reels | shorts")
 
 
+def _handoff_options(c: argparse.ArgumentParser) -> None:
+    """`--handoff` writes the work file; `--from FILE` imports it once filled."""
+    way = c.add_mutually_exclusive_group(required=True)
+    way.add_argument("--handoff", action="store_true", help="write the JSON work file to fill in")
+    way.add_argument("--from", dest="answers", type=Path, metavar="FILE", help="import it")
+
+
 def _exit_codes() -> str:
     """skill.yaml's exit statuses, as README and SKILL.md list them too."""
     return ", ".join(f"{status} {name}" for name, status in config().exit_codes.items())
@@ -162,8 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--subtitles", type=Path, metavar="FILE", help="use this SRT/VTT/ASS file; no recognition"
     )
+    t = cmd("translate", "let the host agent translate: write a work file, or import it")
+    t.add_argument("target", metavar="LANG", help="the language to add, e.g. es")
+    _handoff_options(t)
+    _handoff_options(cmd("proofread", "let the host agent proofread names, terms and numbers"))
     cmd("setup", "connect or prepare the backend (model, token)").add_argument(
-        "--translation", metavar="SRC-DST", help="install an offline translation pack, e.g. en-es"
+        "--translation",
+        metavar="SRC-DST|PACK",
+        help="install an offline translation pack, e.g. en-es, or a .argosmodel file you have",
     )
     cmd("doctor", "check that everything needed is here")
     return p
@@ -333,6 +346,11 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
         if args.preview and backend.name != "local":
             raise SkillError("not_available", backend=backend.name, action="caption --preview")
         yield backend.caption(request)
+    elif args.command == "translate":
+        target = canonical(args.target, cfg.translation, option="translate")
+        yield backend.translate(target, handoff=args.handoff, answers=args.answers)
+    elif args.command == "proofread":
+        yield backend.proofread(ctx.language, handoff=args.handoff, answers=args.answers)
     elif args.command == "setup" and args.translation:
         yield backend.setup_translation(args.translation)
     else:  # setup, the one command left

@@ -17,7 +17,7 @@ from ..context import CaptionRequest
 from ..draft import summarize
 from ..errors import SkillError
 from ..language_names import language_name
-from ..local import imports
+from ..local import handoffs, imports
 from ..local import job as pipeline
 from ..local.accel import detect
 from ..local.asr.models import requested, resolve_model
@@ -27,6 +27,7 @@ from ..local.edits.apply import Change
 from ..local.history import diff_settings
 from ..local.preview import contact_sheet
 from ..local.probe import MediaInfo, check_path, probe
+from ..local.proofread import import_corrections
 from ..local.render.ffmpeg import locate
 from ..local.render.fonts import font_files
 from ..local.session import CaptionJob, LocalSession, edit_session, load_session
@@ -34,6 +35,7 @@ from ..local.translate.doctor import translation_check
 from ..local.translate.setup import install_pair
 from ..messages import render
 from ..outputs import check_folder, shown, where_written
+from ..platform import detect_host
 from ..results import Check, MediaFile, Result
 from .base import Backend
 
@@ -318,9 +320,29 @@ class LocalBackend(Backend):
             },
         )
 
+    def translate(self, language: str, *, handoff: bool, answers: Path | None) -> Result:
+        if answers is not None:
+            return handoffs.import_translation(self.ctx, answers, language)
+        return handoffs.start(self.ctx, "translate", language)
+
+    def proofread(self, language: str | None, *, handoff: bool, answers: Path | None) -> Result:
+        if answers is not None:
+            return import_corrections(self.ctx, answers)
+        return handoffs.start(self.ctx, "proofread", language)
+
     def chat(self, text: str) -> Result:
-        """The chat layer decides; captioning and rendering it asks for happen here."""
-        reply = respond(self.ctx, text)
+        """The chat layer decides; captioning and rendering it asks for happen here.
+
+        A language no translator can reach is handed to the host agent when
+        there is one (it translates, the import checks its answers).
+        """
+        try:
+            reply = respond(self.ctx, text)
+        except SkillError as exc:
+            agent = detect_host(self.ctx.config.hosts).rule.name != "unknown"
+            if exc.code != "translation_unavailable" or not agent:
+                raise
+            return handoffs.start(self.ctx, "translate", exc.context["target"])
         if isinstance(reply, CaptionNext):
             return self.caption(reply.request).model_copy(update={"action": "sse"})
         if isinstance(reply, RenderNext):
