@@ -9,7 +9,7 @@ import pytest
 
 from skill_runtime.config import config
 from skill_runtime.errors import SkillError
-from skill_runtime.local.imports import fix_timing
+from skill_runtime.local.cues.retime import fix_timing
 from skill_runtime.local.subtitles.read import read_subtitles, rule_breaks
 from skill_runtime.settings.local import CueRules
 
@@ -132,3 +132,27 @@ def test_fixing_the_timing_applies_the_cue_rules(tmp_path: Path) -> None:
     assert " ".join(" ".join(c.lines) for c in fixed).split() == (
         ["Too", "quick.", *long_text.split(), "Short."]
     )
+
+
+def test_fix_the_timing_is_a_chat_edit_that_counts_what_it_changed(tmp_path: Path) -> None:
+    from skill_runtime.captions import CaptionSettings
+    from skill_runtime.local.edits.apply import apply_edits
+    from skill_runtime.local.edits.interpret import interpret
+
+    cfg = config()
+    edits = interpret("fix the timing", cfg.edits, cfg.translation.languages)
+    text = (
+        "1\n00:00:01,000 --> 00:00:01,300\nToo quick.\n\n2\n00:00:03,000 --> 00:00:05,000\nFine.\n"
+    )
+    cues = read_subtitles(_write(tmp_path, "a.srt", text.encode()), "en", RULES)
+    outcome = apply_edits(
+        edits,
+        CaptionSettings(),
+        {"en": cues},
+        rules_for=lambda _settings: RULES,
+        styles=cfg.local.styles,
+        presets=cfg.edits.presets,
+    )
+    assert [(c.field, c.after) for c in outcome.changes] == [("retimed", 1)]
+    assert outcome.tracks["en"][0].end - outcome.tracks["en"][0].start >= RULES.min_duration_s
+    assert outcome.tracks["en"][1].start == 3.0

@@ -16,6 +16,7 @@ model that condenses when told.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +73,9 @@ class Recorded:
 
 
 FILLER = "o sea, en realidad"
+# One word in each non-Latin target the tests ask for; the language check refuses Latin there.
+IN_SCRIPT = {"zh": "中文", "ja": "日本語", "ko": "한국어", "ru": "русский", "ar": "عربي", "hi": "हिन्दी"}
+_TARGET = re.compile(r"to .+? \(([A-Za-z-]+)\)\.")
 RUSSIAN = "Доброе утро, это перевод."
 
 
@@ -101,7 +105,10 @@ class FakeOpenAI:
     refuse: set[str] = field(default_factory=set)
     wordy: bool = False
 
-    def text_for(self, mode: str, line: dict[str, Any]) -> str:
+    def text_for(self, mode: str, line: dict[str, Any], target: str = "es") -> str:
+        if target in IN_SCRIPT and mode not in ("echo", "russian"):
+            # A language with its own script answers in it, as a real translator does.
+            return " ".join(IN_SCRIPT[target] for _ in str(line["text"]).split())
         if mode == "echo":
             return str(line["text"])
         if mode == "long":
@@ -116,8 +123,10 @@ class FakeOpenAI:
         if mode.isdigit():
             return int(mode), b'{"error": {"message": "scripted failure"}}'
         lines = json.loads(body["messages"][1]["content"])["lines"]
+        asked = _TARGET.search(str(body["messages"][0]["content"]))
+        target = asked.group(1).split("-")[0] if asked else "es"
         items: list[dict[str, Any]] = [
-            {"id": line["id"], "text": self.text_for(mode, line)} for line in lines
+            {"id": line["id"], "text": self.text_for(mode, line, target)} for line in lines
         ]
         if mode == "few":
             items = items[:-1]

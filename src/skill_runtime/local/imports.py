@@ -10,7 +10,6 @@ is needed for it.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -20,7 +19,6 @@ from ..context import Context
 from ..errors import SkillError
 from ..language_tags import canonical
 from ..settings.local import CueRules
-from .cues.refit import refit_cues
 from .edits.apply import Change
 from .job import effective_rules
 from .render.layout import output_shape
@@ -102,29 +100,6 @@ def import_file(job: CaptionJob, path: Path, language: str, ctx: Context) -> Imp
         replaced=replaced,
         breaks=rule_breaks(cues, rules),
     )
-
-
-def fix_timing(cues: list[Cue], language: str, rules: CueRules) -> list[Cue]:
-    """Cues brought within the rules: too many lines split, each at least the minimum duration.
-
-    A short cue is lengthened into the silence after it (then before it), never
-    into its neighbour; overlapping cues end where the next begins, less the gap.
-    """
-    gap = math.ceil(rules.min_gap_frames / rules.default_fps * 1000) / 1000
-    least = math.ceil(rules.min_duration_s * 1000) / 1000
-    out = [c.model_copy(deep=True) for c in refit_cues(cues, language, rules)]
-    for i, cue in enumerate(out):
-        after = out[i + 1].start - gap if i + 1 < len(out) else math.inf
-        before = out[i - 1].end + gap if i else 0.0
-        if cue.end > after:
-            cue.end = round(max(after, cue.start + 0.001), 3)
-        short = least - (cue.end - cue.start)
-        if short > 0:
-            cue.end = round(min(after, cue.end + short), 3)
-            short = least - (cue.end - cue.start)
-        if short > 0:
-            cue.start = round(max(before, cue.start - short), 3)
-    return out
 
 
 def translate_missing(job: CaptionJob, ctx: Context) -> list[SkillError]:
