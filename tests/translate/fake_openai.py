@@ -74,7 +74,14 @@ class Recorded:
 
 FILLER = "o sea, en realidad"
 # One word in each non-Latin target the tests ask for; the language check refuses Latin there.
-IN_SCRIPT = {"zh": "中文", "ja": "日本語", "ko": "한국어", "ru": "русский", "ar": "عربي", "hi": "हिन्दी"}
+IN_SCRIPT = {
+    "zh": "中文",
+    "ja": "日本語",
+    "ko": "한국어",
+    "ru": "русский",
+    "ar": "عربي",
+    "hi": "हिन्दी",
+}
 _TARGET = re.compile(r"to .+? \(([A-Za-z-]+)\)\.")
 RUSSIAN = "Доброе утро, это перевод."
 
