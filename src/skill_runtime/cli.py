@@ -148,11 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CHANNEL",
         help="fit a chat's limit: whatsapp|telegram|email",
     )
-    cmd("preview", "contact sheet: four captioned moments in one PNG, no video encoded")
+    cmd("preview", "contact sheet PNG of four captioned moments, no encode")
     c = cmd("caption", "caption a video file end to end")
     c.add_argument("path", type=Path)
     _caption_options(c)
-    b = cmd("batch", "caption many videos (folders, globs, list files); resumable")
+    b = cmd("batch", "caption many videos (folders, globs, lists), resumable")
     b.add_argument("sources", nargs="+", metavar="SOURCE")
     _caption_options(b)
     b.add_argument(
@@ -169,10 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--subtitles", type=Path, metavar="FILE", help="use this SRT/VTT/ASS file; no recognition"
     )
-    t = cmd("translate", "let the host agent translate: write a work file, or import it")
+    t = cmd("translate", "the host agent translates (work file out, then in)")
     t.add_argument("target", metavar="LANG", help="the language to add, e.g. es")
     _handoff_options(t)
-    _handoff_options(cmd("proofread", "let the host agent proofread names, terms and numbers"))
+    _handoff_options(cmd("proofread", "the host agent proofreads names, terms, numbers"))
     cmd("setup", "connect or prepare the backend (model, token)").add_argument(
         "--translation",
         metavar="SRC-DST|PACK",

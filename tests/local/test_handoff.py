@@ -219,3 +219,24 @@ def test_a_correction_whose_words_stand_in_an_uncorrected_cue_is_refused(
     assert status == 3
     assert "- id 2: its words also stand in another cue" in answer["message"]
     assert '"at" also stands in id 4' in answer["message"]
+
+
+def test_add_spanish_without_a_translator_hands_off_to_the_agent_host(
+    captioned: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "AI_SUBTITLES_TRANSLATOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(
+        "skill_runtime.local.translate.ollama.detect", lambda url, model_env, timeout_s: None
+    )
+    monkeypatch.setenv("CLAUDECODE", "1")
+    monkeypatch.delenv("AI_SUBTITLES_PLATFORM", raising=False)
+    status, answer = _cli(capsys, "--out", str(captioned), "chat", "add Spanish")
+    assert status == 0, answer
+    work_file = Path(answer["work_file"])
+    assert work_file.is_file() and answer["command"].endswith(str(work_file))
+    assert "ai-subtitles translate es --from" in answer["message"]
+
+    monkeypatch.setenv("AI_SUBTITLES_PLATFORM", "unknown")  # a person at a terminal
+    status, answer = _cli(capsys, "--out", str(captioned), "chat", "add Spanish")
+    assert status == 4 and answer["error"] == "translation_unavailable"
