@@ -345,6 +345,8 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
     elif request is not None:
         if args.preview and backend.name != "local":
             raise SkillError("not_available", backend=backend.name, action="caption --preview")
+        if args.subtitles and backend.name != "local":
+            raise SkillError("not_available", backend=backend.name, action="caption --subtitles")
         yield backend.caption(request)
     elif args.command == "translate":
         target = canonical(args.target, cfg.translation, option="translate")

@@ -69,9 +69,9 @@ def current_job(session_job: CaptionJob | None) -> CaptionJob:
 
 def start(ctx: Context, kind: Kind, language: str | None) -> Result:
     """Write the work file for the current job and open its hand-off (replacing an older one)."""
-    folder = prepare_folder(ctx.out_dir)
     with edit_session(ctx.store) as session:
         job = current_job(session.current)
+        folder = prepare_folder(ctx.out_dir)
         source = job.source_language or next(iter(job.tracks))
         if kind == "translate":
             assert language is not None
