@@ -106,3 +106,30 @@ def test_a_translator_answering_in_the_wrong_language_is_refused_and_english_del
     delivered = {(m["language"], m["format"]) for m in answer["media"]}  # type: ignore[attr-defined]
     assert {("en", "srt"), ("en", "vtt"), (None, "mp4")} <= delivered
     assert not any(lang == "es" for lang, _ in delivered)
+
+
+def test_an_imported_track_translates_and_muxes_like_a_recognised_one(
+    flow: dict[str, object], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = Path(str(flow["root"]))
+    with serve() as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0123456789abcdef")
+        monkeypatch.setenv("AI_SUBTITLES_TRANSLATOR", "openai")
+        status, answer = _json(
+            capsys,
+            "--out",
+            str(root / "out-soft"),
+            "caption",
+            str(flow["clip"]),
+            "--subtitles",
+            str(root / "talk.en.srt"),
+            "--languages",
+            "en,es",
+            "--soft",
+        )
+    assert status == 0, answer
+    assert answer["soft_tracks"] == ["en", "es"]
+    spanish = answer["tracks"]["es"]  # type: ignore[index]
+    assert [(c["start"], c["end"]) for c in spanish] == [(0.5, 2.0), (2.4, 4.8)]
+    assert {m["format"] for m in answer["media"]} >= {"mp4", "srt", "vtt"}  # type: ignore[attr-defined]
