@@ -113,6 +113,13 @@ def _caption_options(c: argparse.ArgumentParser) -> None:
     )
 
 
+def _handoff_options(c: argparse.ArgumentParser) -> None:
+    """`--handoff` writes the work file; `--from FILE` imports it once filled."""
+    way = c.add_mutually_exclusive_group(required=True)
+    way.add_argument("--handoff", action="store_true", help="write the JSON work file to fill in")
+    way.add_argument("--from", dest="answers", type=Path, metavar="FILE", help="import it")
+
+
 def _exit_codes() -> str:
     """skill.yaml's exit statuses, as README and SKILL.md list them too."""
     return ", ".join(f"{status} {name}" for name, status in config().exit_codes.items())
@@ -185,8 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=_positive, help="files in flight on this machine (default: auto)"
     )
     c.add_argument("--preview", action="store_true", help="stop at a contact sheet PNG, no encode")
+    c.add_argument(
+        "--subtitles", type=Path, metavar="FILE", help="use this SRT/VTT/ASS file; no recognition"
+    )
+    t = cmd("translate", "the host agent translates (work file out, then in)")
+    t.add_argument("target", metavar="LANG", help="the language to add, e.g. es")
+    _handoff_options(t)
+    _handoff_options(cmd("proofread", "the host agent proofreads names, terms, numbers"))
     cmd("setup", "connect or prepare the backend (model, token)").add_argument(
-        "--translation", metavar="SRC-DST", help="install an offline translation pack, e.g. en-es"
+        "--translation",
+        metavar="SRC-DST|PACK",
+        help="install an offline translation pack, e.g. en-es, or a .argosmodel file you have",
     )
     cmd("doctor", "check that everything needed is here")
     return p
@@ -274,6 +290,7 @@ def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
         path=args.path,
         preview=args.preview,
         rendition=args.rendition,
+        subtitles=args.subtitles,
         **_shared_options(args, ctx),
     )
 
@@ -366,7 +383,14 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
     elif request is not None:
         if args.preview and backend.name != "local":
             raise SkillError("not_available", backend=backend.name, action="caption --preview")
+        if args.subtitles and backend.name != "local":
+            raise SkillError("not_available", backend=backend.name, action="caption --subtitles")
         yield backend.caption(request)
+    elif args.command == "translate":
+        target = canonical(args.target, cfg.translation, option="translate")
+        yield backend.translate(target, handoff=args.handoff, answers=args.answers)
+    elif args.command == "proofread":
+        yield backend.proofread(ctx.language, handoff=args.handoff, answers=args.answers)
     elif args.command == "setup" and args.translation:
         yield backend.setup_translation(args.translation)
     else:  # setup, the one command left

@@ -41,3 +41,5 @@ class CaptionRequest(CaptionOptions):
     preview: bool = False
     # The version of the file these options make or change (`--rendition`).
     rendition: str | None = None
+    # The user's own subtitle file: its track is the spoken one, so nothing is recognised.
+    subtitles: Path | None = None

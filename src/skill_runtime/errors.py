@@ -39,6 +39,8 @@ ErrorCode = Literal[
     # Batch.
     "no_sources", "batch_no_sources", "batch_failed", "batch_busy", "ray_missing",
     "ray_unreachable", "ray_worker_lost",
+    # Subtitles from elsewhere: a user's file, the host agent's hand-off.
+    "subtitles_unreadable", "subtitles_language", "handoff_invalid", "handoff_refused",
 ]  # fmt: skip
 
 ERROR_CODES: frozenset[ErrorCode] = frozenset(get_args(ErrorCode))

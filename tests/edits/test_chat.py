@@ -104,6 +104,7 @@ def test_a_failed_translation_changes_nothing(
 ) -> None:
     for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "AI_SUBTITLES_TRANSLATOR"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AI_SUBTITLES_PLATFORM", "unknown")  # an agent host gets a hand-off
     with pytest.raises(SkillError) as caught:
         captioned.chat("make them yellow and add Spanish")
     assert caught.value.code == "translation_unavailable"

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from skill_runtime.caption_text import clean
 from skill_runtime.captions import CaptionSettings, Cue
 from skill_runtime.config import config
-from skill_runtime.local import job
+from skill_runtime.local import pipeline
 from skill_runtime.local.probe import probe
 from skill_runtime.local.render.ffmpeg import locate
 from skill_runtime.local.render.fonts import fonts_dir
@@ -71,7 +71,7 @@ def test_the_hostile_table_burns_and_every_format_shows_it(
     )
     media = {
         m.path.name.split(".", 1)[1]: m.path
-        for m in job.render_outputs(captioned, make_ctx(home, tmp_path / "out"))
+        for m in pipeline.render_outputs(captioned, make_ctx(home, tmp_path / "out"))
     }
     expected = [cue.lines for cue in cues]
     assert srt_lines(media["en.srt"]) == expected

@@ -4,7 +4,8 @@ Each request takes the next mode from `script` ("ok" once it runs out):
 ok, few (drops the last line), many (adds one), swap (reorders), echo
 (returns the source text), fence (wraps the JSON in a code fence), mirror
 (answers in the request's own {"lines": [...]} shape), strings (a bare list
-of texts), long (each text 1,500 times over), an HTTP status such as "500",
+of texts), russian (answers in Russian whatever was asked), long (each
+text 1,500 times over), an HTTP status such as "500",
 or "429:N" (busy, Retry-After: N). `refuse` lists response_format types the
 endpoint answers 400 to, as servers that do not know them do; `wordy` makes
 every translation about a third longer than the word table's, except when
@@ -15,6 +16,7 @@ model that condenses when told.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,6 +73,17 @@ class Recorded:
 
 
 FILLER = "o sea, en realidad"
+# One word in each non-Latin target the tests ask for; the language check refuses Latin there.
+IN_SCRIPT = {
+    "zh": "中文",
+    "ja": "日本語",
+    "ko": "한국어",
+    "ru": "русский",
+    "ar": "عربي",
+    "hi": "हिन्दी",
+}
+_TARGET = re.compile(r"to .+? \(([A-Za-z-]+)\)\.")
+RUSSIAN = "Доброе утро, это перевод."
 
 
 def wordy_line(text: str) -> str:
@@ -99,11 +112,16 @@ class FakeOpenAI:
     refuse: set[str] = field(default_factory=set)
     wordy: bool = False
 
-    def text_for(self, mode: str, line: dict[str, Any]) -> str:
+    def text_for(self, mode: str, line: dict[str, Any], target: str = "es") -> str:
+        if target in IN_SCRIPT and mode not in ("echo", "russian"):
+            # A language with its own script answers in it, as a real translator does.
+            return " ".join(IN_SCRIPT[target] for _ in str(line["text"]).split())
         if mode == "echo":
             return str(line["text"])
         if mode == "long":
             return translate_line(line["text"]) * 1500
+        if mode == "russian":
+            return RUSSIAN
         if "translation" in line:
             return shorten_line(line)
         return wordy_line(line["text"]) if self.wordy else translate_line(line["text"])
@@ -112,8 +130,10 @@ class FakeOpenAI:
         if mode.isdigit():
             return int(mode), b'{"error": {"message": "scripted failure"}}'
         lines = json.loads(body["messages"][1]["content"])["lines"]
+        asked = _TARGET.search(str(body["messages"][0]["content"]))
+        target = asked.group(1).split("-")[0] if asked else "es"
         items: list[dict[str, Any]] = [
-            {"id": line["id"], "text": self.text_for(mode, line)} for line in lines
+            {"id": line["id"], "text": self.text_for(mode, line, target)} for line in lines
         ]
         if mode == "few":
             items = items[:-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -203,3 +204,49 @@ def test_the_pair_is_checked_before_anything_is_fetched(
     with pytest.raises(SkillError) as caught:
         parse_pair(text, config().translation)
     assert caught.value.code == expected
+
+
+def test_a_pack_file_the_user_has_is_installed_without_any_index(tmp_path: Path) -> None:
+    archive = build_pack(tmp_path, "en", "es", EN_ES)
+    result = install_pair(str(archive), config().translation, Progress(quiet=True))
+    assert result.data["installed"] == [["en", "es"]]
+    assert packs.installed_pairs(ARGOS) == {("en", "es")}
+    out = translate_cues(
+        _cues("hello", "world"), "en", "es", audio=None, rules=config().local.cues, config=config()
+    )
+    assert [c.text for c in out] == ["hola", "mundo"]
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        ("truncated", "not a readable zip archive"),
+        ("no_model", "model/model.bin is missing"),
+        ("not_a_language", "'xx', which is not a language this skill knows"),
+    ],
+)
+def test_a_pack_file_gets_the_same_checks_as_a_download(
+    tmp_path: Path, damage: str, problem: str
+) -> None:
+    meta_pair = "xx-es" if damage == "not_a_language" else ""
+    archive = build_pack(tmp_path, "en", "es", EN_ES, meta_pair=meta_pair)
+    if damage == "truncated":
+        archive.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    elif damage == "no_model":
+        with zipfile.ZipFile(archive) as pack:
+            contents = {n: pack.read(n) for n in pack.namelist() if "model.bin" not in n}
+        with zipfile.ZipFile(archive, "w") as pack:
+            for name, data in contents.items():
+                pack.writestr(name, data)
+    with pytest.raises(SkillError) as caught:
+        install_pair(str(archive), config().translation, Progress(quiet=True))
+    assert caught.value.code == "pack_invalid"
+    message = render("errors/pack_invalid", **caught.value.context)
+    assert problem in message and str(archive) in message
+    assert packs.installed_pairs(ARGOS) == set()
+
+
+def test_a_missing_pack_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(SkillError) as caught:
+        install_pair(str(tmp_path / "none.argosmodel"), config().translation, Progress(quiet=True))
+    assert caught.value.code == "file_missing"

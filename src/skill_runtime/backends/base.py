@@ -58,5 +58,13 @@ class Backend:
     def batch(self, options: BatchOptions, on_file: OnFile | None = None) -> Result:
         raise self._unavailable("batch")
 
+    def translate(self, language: str, *, handoff: bool, answers: Path | None) -> Result:
+        """Hand a translation to the host agent (`handoff`) or import its filled work file."""
+        raise self._unavailable("translate")
+
+    def proofread(self, language: str | None, *, handoff: bool, answers: Path | None) -> Result:
+        """Hand the captions to the host agent to proofread, or import its corrections."""
+        raise self._unavailable("proofread")
+
     def doctor(self) -> list[Check]:
         return []

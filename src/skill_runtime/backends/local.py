@@ -17,7 +17,7 @@ from ..context import CaptionRequest
 from ..draft import summarize
 from ..errors import SkillError
 from ..language_names import language_name
-from ..local import pipeline
+from ..local import handoffs, imports, pipeline
 from ..local.accel import detect
 from ..local.asr.models import requested, resolve_model
 from ..local.chat import CaptionNext, RenderNext, respond
@@ -25,7 +25,8 @@ from ..local.deliver import size_target
 from ..local.edits.apply import Change
 from ..local.history import diff_settings
 from ..local.preview import contact_sheet
-from ..local.probe import probe
+from ..local.probe import MediaInfo, check_path, probe
+from ..local.proofread import import_corrections
 from ..local.render.ffmpeg import locate
 from ..local.render.fonts import font_files
 from ..local.renditions import checked, derived_name, valid_name
@@ -34,6 +35,7 @@ from ..local.translate.doctor import translation_check
 from ..local.translate.setup import install_pair
 from ..messages import render
 from ..outputs import check_folder, shown, where_written
+from ..platform import detect_host
 from ..results import Check, MediaFile, Result
 from ..settings.edits import RenditionWords
 from ..settings.local import LocalSettings
@@ -70,6 +72,10 @@ class LocalBackend(Backend):
     ) -> Result:
         if urls:
             raise SkillError("not_available", backend=self.name, action="upload from a link")
+        subtitles = [f for f in files if self._is_subtitles(f)]
+        if subtitles:
+            media = [f for f in files if f not in subtitles]
+            return self.import_subtitles(media, subtitles, captioning_next=captioning_next)
         infos = [probe(path, self.ctx.config.local.media_extensions) for path in files]
         rows: list[dict[str, Any]] = []
         with self.jobs() as session:
@@ -112,6 +118,8 @@ class LocalBackend(Backend):
         info = probe(request.path, settings.media_extensions)
         check_folder(self.ctx.out_dir)
         name = valid_name(request.rendition) if request.rendition else None
+        if request.subtitles is not None:
+            return self._caption_imported(info, request, name)
         work = self.load_session().open(info).job
         _choose(work, name, request, self.ctx.config.edits.renditions, settings)
         work.settings = pipeline.apply_request(work.settings, request, settings)
@@ -158,6 +166,91 @@ class LocalBackend(Backend):
             "settings": _changes(work.carried_over()),
         }
         return self._captioned(work, media, "caption", carried)
+
+    def _is_subtitles(self, path: Path) -> bool:
+        return path.suffix.lower().lstrip(".") in self.ctx.config.local.subtitle_extensions
+
+    def import_subtitles(
+        self, media: list[Path], files: list[Path], *, captioning_next: bool = False
+    ) -> Result:
+        """The user's own subtitle files as language tracks of the current job (after `media`)."""
+        uploaded = self.upload(media, [], captioning_next=captioning_next) if media else None
+        paths = [check_path(f, self.ctx.config.local.subtitle_extensions) for f in files]
+        with self.jobs() as session:
+            job = session.current
+            if job is None:
+                raise SkillError("no_upload")
+            done = [
+                imports.import_file(
+                    job, p, imports.language_of(p, self.ctx.language, self.ctx), self.ctx
+                )
+                for p in paths
+            ]
+            tracks = {lang: len(cues) for lang, cues in job.tracks.items()}
+            file_name = job.media.path.name
+        context = uploaded.context if uploaded else {"files": [], "captioning_next": True}
+        return Result(
+            action="upload",
+            template="local/imported",
+            context=context
+            | {
+                "imported": [i.model_dump(mode="json") for i in done],
+                "tracks": tracks,
+                "file_name": shown(file_name),
+                "names": self.language_names() | {c: language_name(c) for c in tracks},
+            },
+            data={
+                "files": [str(m) for m in media],
+                "imported": [i.model_dump(mode="json") for i in done],
+            },
+        )
+
+    def _caption_imported(
+        self, info: MediaInfo, request: CaptionRequest, name: str | None
+    ) -> Result:
+        """`caption VIDEO --subtitles FILE`: the file is the spoken track; nothing is recognised.
+
+        Other languages asked for are translated from it, and the rendition
+        (`--rendition`, else the current one) renders as usual.
+        """
+        assert request.subtitles is not None
+        settings = self.ctx.config.local
+        path = check_path(request.subtitles, settings.subtitle_extensions)
+        language = imports.language_of(path, request.source_language or self.ctx.language, self.ctx)
+        with self.jobs() as session:
+            job = session.open(info).job
+            created = _choose(job, name, request, self.ctx.config.edits.renditions, settings)
+            previous = job.model_copy(deep=True)
+            job.settings = pipeline.apply_request(job.settings, request, settings)
+            if previous.tracks:
+                parent = job.renditions[job.rendition].parent
+                made = [Change(field="rendition", before=parent, after=job.rendition)]
+                job.history.record(
+                    request.said or f"caption {info.path.name}",
+                    {
+                        job.rendition: [
+                            *(made if created else []),
+                            Change(field="imported", before=None, after=[language]),
+                        ]
+                    },
+                    [],
+                    {job.rendition: None if created else previous.settings},
+                    previous.tracks,
+                )
+            job.tracks, job.words, job.source_language = {}, [], None
+            done = imports.import_file(job, path, language, self.ctx)
+            missing = imports.translate_missing(job, self.ctx)
+            work = job.model_copy(deep=True)
+        media = pipeline.render_outputs(work, self.ctx, video=not request.preview)
+        self._keep_outputs(work, media, rendered=not request.preview)
+        if missing:
+            raise pipeline.missing_languages(missing, work, media, self.ctx)
+        if request.preview:
+            return self.previewed(work, [contact_sheet(work, self.ctx)])
+        result = self._captioned(work, media, "caption")
+        result.context["imported"] = [done.model_dump(mode="json")]
+        result.data["imported"] = [done.model_dump(mode="json")]
+        return result.model_copy(update={"template": "local/captioned_imported"})
 
     def _selected(self) -> list[CaptionJob]:
         """The current file's job, once per rendition `--rendition` picks (else the current one)."""
@@ -286,9 +379,29 @@ class LocalBackend(Backend):
             },
         )
 
+    def translate(self, language: str, *, handoff: bool, answers: Path | None) -> Result:
+        if answers is not None:
+            return handoffs.import_translation(self.ctx, answers, language)
+        return handoffs.start(self.ctx, "translate", language)
+
+    def proofread(self, language: str | None, *, handoff: bool, answers: Path | None) -> Result:
+        if answers is not None:
+            return import_corrections(self.ctx, answers)
+        return handoffs.start(self.ctx, "proofread", language)
+
     def chat(self, text: str) -> Result:
-        """The chat layer decides; captioning and rendering it asks for happen here."""
-        reply = respond(self.ctx, text)
+        """The chat layer decides; captioning and rendering it asks for happen here.
+
+        A language no translator can reach is handed to the host agent when
+        there is one (it translates, the import checks its answers).
+        """
+        try:
+            reply = respond(self.ctx, text)
+        except SkillError as exc:
+            agent = detect_host(self.ctx.config.hosts).rule.name != "unknown"
+            if exc.code != "translation_unavailable" or not agent:
+                raise
+            return handoffs.start(self.ctx, "translate", exc.context["target"])
         if isinstance(reply, CaptionNext):
             return self.caption(reply.request).model_copy(update={"action": "sse"})
         if isinstance(reply, RenderNext):

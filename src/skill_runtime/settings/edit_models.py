@@ -148,6 +148,12 @@ class Deliver(Strict):
     max_mb: float | None = Field(None, gt=0, le=4000)
 
 
+class Retime(Strict):
+    """ "Fix the timing": every track brought within the cue rules (imported files keep theirs)."""
+
+    kind: Literal["retime"] = "retime"
+
+
 class LookFirst(Strict):
     """ "Show me how it looks": a contact sheet of four captioned moments, no video encoded."""
 
@@ -184,6 +190,7 @@ Edit = Annotated[
     | Keywords
     | Deliver
     | LookFirst
+    | Retime
     | OutOfScope,
     Field(discriminator="kind"),
 ]

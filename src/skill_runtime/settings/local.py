@@ -240,6 +240,8 @@ class LocalSettings(Strict):
     # What the local backend reads (ffmpeg decodes all of it); `batch` scans folders for videos.
     video_extensions: list[str] = Field(default_factory=list)
     audio_extensions: list[str] = Field(default_factory=list)
+    # A user's own subtitle files, imported as a language track (local.imports).
+    subtitle_extensions: list[str] = Field(default_factory=lambda: ["srt", "vtt", "ass", "ssa"])
     short_form: ShortForm = ShortForm()
     # Platform UI zones, padded by `safe_padding` pixels (at 1080x1920) for the text.
     platforms: dict[str, SafeZone] = Field(default_factory=dict)

@@ -39,12 +39,14 @@ from ...settings.edit_models import (
     RemoveLanguages,
     Replace,
     Resolution,
+    Retime,
     Shift,
     Style,
 )
 from ...settings.edits import CaptionPatch, EditLimits, PresetSpec
 from ...settings.local import CueRules, StylePreset
 from ..cues.refit import refit_cues
+from ..cues.retime import fix_timing
 from ..cues.text import join, wrap_text
 
 Translate = Callable[[str], list[Cue]]
@@ -244,6 +246,17 @@ def _replace(state: _State, old: str, new: str) -> None:
     )
 
 
+def _retime(state: _State) -> None:
+    """Each track within the cue rules; the change counts the cues that moved or split."""
+    moved = 0
+    for language, cues in state.tracks.items():
+        fixed = fix_timing(cues, language, state.rules)
+        before = {(c.start, c.end, tuple(c.lines)) for c in cues}
+        moved += sum((c.start, c.end, tuple(c.lines)) not in before for c in fixed)
+        state.tracks[language] = fixed
+    state.changes.append(Change(field="retimed", before=None, after=moved))
+
+
 def _rewrap(state: _State) -> None:
     for language, cues in state.tracks.items():
         state.tracks[language] = refit_cues(cues, language, state.rules)
@@ -302,6 +315,8 @@ def _apply_one(state: _State, edit: Edit) -> None:
         state.set("max_mb", edit.max_mb)
     elif isinstance(edit, LookFirst):
         state.preview = True
+    elif isinstance(edit, Retime):
+        _retime(state)
     elif isinstance(edit, OutOfScope):
         state.out_of_scope.append(edit.topic)
 

@@ -229,6 +229,25 @@ def _unpack(archive: Path, into: Path, source: str, target: str) -> Path:
     return folder
 
 
+def _place(settings: ArgosSettings, archive: Path, work: Path, source: str, target: str) -> Path:
+    """Unpack, verify and test-load `archive`, then move it into the store; returns its folder."""
+    folder = _unpack(archive, work / "unpacked", source, target)
+    try:
+        pack = _load(folder)
+        pack.translate(["Hello."], beam_size=1, batch_size=1)
+    except Exception as exc:  # a model that does not load or run is refused
+        raise SkillError(
+            "pack_invalid", source=source, target=target, problem="it does not load"
+        ) from exc
+    final = _pair_dir(settings, source, target)
+    old = work / "previous"
+    if final.exists():
+        final.rename(old)
+    folder.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
 def install(
     client: httpx.Client,
     settings: ArgosSettings,
@@ -249,18 +268,37 @@ def install(
     with tempfile.TemporaryDirectory(dir=root, prefix=".incoming-") as tmp:
         work = Path(tmp)
         archive = _download(client, meta, work, progress, f"{source}→{target}")
-        folder = _unpack(archive, work / "unpacked", source, target)
+        return _place(settings, archive, work, source, target)
+
+
+def pair_of(archive: Path) -> tuple[str, str]:
+    """The pair a pack file's metadata.json names, read before anything is unpacked."""
+
+    def refuse(problem: str) -> SkillError:
+        return SkillError("pack_invalid", file=str(archive), source="", target="", problem=problem)
+
+    try:
+        with zipfile.ZipFile(archive) as pack:
+            metas = [
+                n for n in pack.namelist() if n.count("/") == 1 and n.endswith("/metadata.json")
+            ]
+            if len(metas) != 1:
+                raise refuse("it is not one pack folder with a metadata.json")
+            meta = PackMeta.model_validate_json(pack.read(metas[0]))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise refuse("it is not a readable zip archive") from exc
+    except ValidationError as exc:
+        raise refuse("its metadata.json is not valid") from exc
+    return meta.from_code, meta.to_code
+
+
+def install_file(settings: ArgosSettings, archive: Path, source: str, target: str) -> Path:
+    """A pack the user already has, with the same checks as a downloaded one."""
+    root = store_dir(settings)
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root, prefix=".incoming-") as tmp:
         try:
-            pack = _load(folder)
-            pack.translate(["Hello."], beam_size=1, batch_size=1)
-        except Exception as exc:  # a model that does not load or run is refused
-            raise SkillError(
-                "pack_invalid", source=source, target=target, problem="it does not load"
-            ) from exc
-        final = _pair_dir(settings, source, target)
-        old = work / "previous"
-        if final.exists():
-            final.rename(old)
-        folder.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
-    return final
+            return _place(settings, archive, Path(tmp), source, target)
+        except SkillError as exc:
+            exc.context["file"] = str(archive)
+            raise

@@ -26,6 +26,7 @@ from ..cues.text import join, primary_language
 from .argos import ArgosProvider
 from .base import Job, Provider, names
 from .fit import budget, fit_cue, fits
+from .language_check import script_name, wrong_script
 from .ollama import OllamaProvider
 from .openai import OpenAIProvider, too_long
 from .whisper import WhisperProvider
@@ -107,6 +108,12 @@ def _check(texts: list[str], job: Job, provider: Provider, settings: Translation
     wordy = [i for i, t in enumerate(job.texts) if any(ch.isalpha() for ch in t)]
     if wordy and all(texts[i].strip() == job.texts[i].strip() for i in wordy):
         raise fail("untranslated", json.dumps(job.texts[wordy[0]], ensure_ascii=False))
+    # A name left as in the source is fine; anything else must be in the target's script.
+    for i, text in enumerate(texts):
+        found = wrong_script(text, job.target) if text.strip() != job.texts[i].strip() else None
+        if found:
+            sample = json.dumps(text[:60], ensure_ascii=False)
+            raise fail("wrong_language", f"{found} instead of {script_name(job.target)}: {sample}")
 
 
 def _condensed(provider: Provider, job: Job, texts: list[str], rules: CueRules) -> list[str]:

@@ -8,6 +8,9 @@ and data the model runner will load.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import httpx
 
 from ...errors import SkillError
@@ -17,6 +20,7 @@ from ...progress import Progress
 from ...results import Result
 from ...settings.translation import TranslationSettings
 from ..cues.text import primary_language
+from ..probe import check_path
 from . import packs
 from .openai import check_base_url
 
@@ -40,7 +44,28 @@ def parse_pair(text: str, settings: TranslationSettings) -> tuple[str, str]:
     return source, target
 
 
+def install_file(path: Path, settings: TranslationSettings) -> Result:
+    """`setup --translation PACK.argosmodel`: a pack the user has, checked like a download."""
+    archive = check_path(path, ["argosmodel"])
+    source, target = packs.pair_of(archive)
+    for code in (source, target):
+        if primary_language(code) not in settings.codes:
+            raise SkillError(
+                "pack_invalid",
+                file=str(archive),
+                source=source,
+                target=target,
+                problem=f"it names {code!r}, which is not a language this skill knows",
+            )
+    packs.install_file(settings.argos, archive, source, target)
+    return _answer(
+        settings, source, target, [(source, target)], packs.installed_pairs(settings.argos)
+    )
+
+
 def install_pair(text: str, settings: TranslationSettings, progress: Progress) -> Result:
+    if text.lower().endswith(".argosmodel") or "/" in text or os.sep in text:
+        return install_file(Path(text), settings)
     source, target = parse_pair(text, settings)
     argos = settings.argos
     check_base_url(packs.index_url(argos))
