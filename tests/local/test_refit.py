@@ -47,3 +47,12 @@ def test_refit_never_exceeds_the_line_rules(words: list[str], max_chars: int) ->
     assert all(display_width(line) <= max_chars for c in out for line in c.lines)
     assert [w for c in out for line in c.lines for w in line.split()] == words
     assert all(c.start < c.end for c in out)
+
+
+def test_a_wall_of_text_in_a_short_cue_stays_inside_it_in_order() -> None:
+    cue = Cue(start=7.5, end=8.4, lines=[" ".join(["word"] * 240)])
+    out = refit_cues([cue], "en", RULES, 40)
+    assert len(out) == 15  # 240 words, 8 a line, 2 lines a cue
+    assert out[0].start == 7.5 and out[-1].end == 8.4
+    assert all(c.start < c.end for c in out)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(out))

@@ -24,8 +24,11 @@ def _pieces(lines: list[str], rules: CueRules) -> list[list[str]]:
 
 def _split(cue: Cue, groups: list[list[str]], rules: CueRules) -> list[Cue]:
     widths = [sum(display_width(line) for line in g) for g in groups]
+    span = max(cue.end - cue.start, 0.001 * len(groups))
     gap = math.ceil(rules.min_gap_frames / rules.default_fps * 1000) / 1000
-    usable = max(cue.end - cue.start - gap * (len(groups) - 1), 0.001 * len(groups))
+    if gap * (len(groups) - 1) > span / 2:
+        gap = 0.0  # too much text for its time: the pieces touch rather than run past the cue
+    usable = span - gap * (len(groups) - 1)
     out: list[Cue] = []
     start = cue.start
     for k, (group, width) in enumerate(zip(groups, widths, strict=True)):
