@@ -142,8 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="fit a chat's limit: whatsapp|telegram|email",
     )
     cmd("preview", "contact sheet: four captioned moments in one PNG, no video encoded")
-    c = cmd("caption", "caption a video file end to end")
-    c.add_argument("path", type=Path)
+    c = cmd("caption", "caption a video file (or a video link) end to end")
+    c.add_argument("path", metavar="PATH|URL")
     _caption_options(c)
     b = cmd("batch", "caption many videos (folders, globs, list files); resumable")
     b.add_argument("sources", nargs="+", metavar="SOURCE")
@@ -206,7 +206,7 @@ def _language_choice(
 
 def _said(args: argparse.Namespace) -> str:
     """The caption command as the user gave it, for the job's edit history."""
-    words = ["caption", args.path.name]
+    words = ["caption", args.path if handlers.is_link(args.path) else Path(args.path).name]
     if args.burn is not None:
         words.append("--burn" if args.burn else "--soft")
     for option in ("languages", "burn_languages", "aspect", "fit", "style", "platform"):
@@ -233,7 +233,11 @@ def _shared_options(args: argparse.Namespace, ctx: Context) -> dict[str, Any]:
 
 def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
     return CaptionRequest(
-        said=_said(args), path=args.path, preview=args.preview, **_shared_options(args, ctx)
+        said=_said(args),
+        path=Path(args.path),
+        url=args.path if handlers.is_link(args.path) else None,
+        preview=args.preview,
+        **_shared_options(args, ctx),
     )
 
 

@@ -24,6 +24,7 @@ from ..local.chat import CaptionNext, RenderNext, respond
 from ..local.deliver import render_sized, size_target
 from ..local.edits.apply import Change
 from ..local.history import diff_settings
+from ..local.links import download
 from ..local.preview import contact_sheet
 from ..local.probe import probe
 from ..local.render.ffmpeg import locate
@@ -65,8 +66,7 @@ class LocalBackend(Backend):
     def upload(
         self, files: list[Path], urls: list[str], *, captioning_next: bool = False
     ) -> Result:
-        if urls:
-            raise SkillError("not_available", backend=self.name, action="upload from a link")
+        files = [*files, *(self.linked(url) for url in urls)]
         infos = [probe(path, self.ctx.config.local.media_extensions) for path in files]
         rows: list[dict[str, Any]] = []
         with self.jobs() as session:
@@ -94,6 +94,11 @@ class LocalBackend(Backend):
             data={"files": [str(i.path) for i in infos]},
         )
 
+    def linked(self, url: str) -> Path:
+        """A link's video, downloaded into the store (`local.links`); it is then a file like any."""
+        root = self.ctx.store.root / "links"
+        return download(url, root, self.ctx.config.local, self.ctx.progress, locate().exe)
+
     def caption(self, request: CaptionRequest) -> Result:
         """The whole job for one file, with this file's own settings.
 
@@ -104,6 +109,9 @@ class LocalBackend(Backend):
         failed render does not cost the recognition.
         """
         settings = self.ctx.config.local
+        if request.url:  # the output folder is checked before a download, not after
+            check_folder(self.ctx.out_dir)
+            request = request.model_copy(update={"path": self.linked(request.url), "url": None})
         info = probe(request.path, settings.media_extensions)
         check_folder(self.ctx.out_dir)
         work = self.load_session().open(info).job
