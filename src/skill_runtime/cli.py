@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -163,17 +163,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--translation", metavar="SRC-DST", help="install an offline translation pack, e.g. en-es"
     )
     cmd("doctor", "check that everything needed is here")
+    cmd("mcp", "serve these commands as MCP tools over stdio (Claude Desktop, Cursor, VS Code)")
     return p
 
 
-def _context(args: argparse.Namespace, cfg: SkillConfig, host: Host) -> Context:
+def _context(
+    args: argparse.Namespace, cfg: SkillConfig, host: Host, progress: Progress | None = None
+) -> Context:
     spoken = getattr(args, "language", None)
     language = canonical(spoken, cfg.translation, option="--language") if spoken else None
     return Context(
         config=cfg,
         store=Store(),
         out_dir=(getattr(args, "out", None) or Path.cwd() / "ai-subtitles-output").resolve(),
-        progress=Progress(quiet=getattr(args, "quiet", False)),
+        progress=progress or Progress(quiet=getattr(args, "quiet", False)),
         version=manifest().version,
         platform=host.header,
         # Whisper knows languages, not regions: en-US is recognised as en.
@@ -297,7 +300,15 @@ def _doctor(ctx: Context, host: Host) -> Result:
     )
 
 
-def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
+def results(argv: Sequence[str], progress: Progress) -> Iterator[Result]:
+    """One command line's results, for a front door other than stdout (the MCP server)."""
+    cfg = config()
+    yield from _run(build_parser().parse_args(list(argv)), cfg, progress)
+
+
+def _run(
+    args: argparse.Namespace, cfg: SkillConfig, progress: Progress | None = None
+) -> Iterator[Result]:
     """Each action's result as soon as it is done, so a later failure loses nothing."""
     if args.command == "route":
         files = args.file
@@ -310,7 +321,7 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
         )
         return
     host = detect_host(cfg.hosts)
-    ctx = _context(args, cfg, host)
+    ctx = _context(args, cfg, host, progress)
     if args.command == "doctor":
         yield _doctor(ctx, host)
         return
@@ -340,7 +351,7 @@ def _media_json(media: list[MediaFile]) -> list[dict[str, Any]]:
     return [m.model_dump(mode="json") | {"path": str(m.path.resolve())} for m in media]
 
 
-def _item(result: Result) -> dict[str, Any]:
+def item(result: Result) -> dict[str, Any]:
     return {
         "action": result.action,
         "message": render(result.template, **result.context),
@@ -361,7 +372,7 @@ def _print_text(result: Result) -> None:
         print(f"MEDIA: {media.path.resolve()}")
 
 
-def _log_crash() -> None:
+def log_crash() -> None:
     """Keep the traceback for a bug report, out of the user's sight."""
     with contextlib.suppress(OSError):
         atomic.write_text(home() / "last-error.txt", redact(traceback.format_exc()), mode=0o600)
@@ -384,7 +395,7 @@ def _fail(
         if media:
             payload["media"] = _media_json(media)
         if done:
-            payload["results"] = [_item(r) for r in done]
+            payload["results"] = [item(r) for r in done]
         _print_json(payload)
     else:
         for item in media:
@@ -402,7 +413,10 @@ def _stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, handler)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    servers: Mapping[str, Callable[[argparse.Namespace], int]] | None = None,
+) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _stop_on_sigterm()
     as_json = "--json" in argv
@@ -410,13 +424,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         cfg = config()
         args = build_parser().parse_args(argv)
+        if args.command == "mcp":  # a server, not a result: the launcher provides it
+            if servers is None or "mcp" not in servers:
+                raise SkillError("mcp_missing")
+            return servers["mcp"](args)
         for result in _run(args, cfg):
             done.append(result)
             if not as_json:
                 _print_text(result)
         if as_json:
             ok = all(r.ok for r in done)
-            items = [_item(r) for r in done]
+            items = [item(r) for r in done]
             _print_json({"ok": ok, **items[0]} if len(items) == 1 else {"ok": ok, "results": items})
         return 0 if all(r.ok for r in done) else cfg.exit_codes["unavailable"]
     except SkillError as exc:
@@ -430,5 +448,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         if os.environ.get("AI_SUBTITLES_DEBUG"):
             raise
-        _log_crash()
+        log_crash()
         return _fail("internal", {"log": str(home() / "last-error.txt")}, as_json, 1, done=done)
