@@ -27,7 +27,7 @@ from .errors import ErrorCode, SkillError
 from .language_tags import canonical, canonical_list
 from .manifest import manifest
 from .messages import redact, render
-from .platform import Host, detect_host
+from .platform import Host, command_found, detect_host
 from .progress import Progress
 from .results import Check, MediaFile, Result
 from .router import route
@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CHANNEL",
         help="fit a chat's limit: whatsapp|telegram|email",
     )
-    cmd("preview", "contact sheet: four captioned moments in one PNG, no video encoded")
+    cmd("preview", "contact sheet: four captioned moments in one PNG")
     c = cmd("caption", "caption a video file (or a video link) end to end")
     c.add_argument("path", metavar="PATH|URL")
     _caption_options(c)
@@ -163,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--translation", metavar="SRC-DST", help="install an offline translation pack, e.g. en-es"
     )
     cmd("doctor", "check that everything needed is here")
-    cmd("mcp", "serve these commands as MCP tools over stdio (Claude Desktop, Cursor, VS Code)")
+    cmd("mcp", "serve the commands as MCP tools over stdio (chat apps)")
     return p
 
 
@@ -284,6 +284,15 @@ def _doctor(ctx: Context, host: Host) -> Result:
         Check(name="python", ok=sys.version_info >= (3, 10), detail=sys.version.split()[0]),
         Check(name="platform", ok=True, detail=render("doctor_host", host=host), required=False),
     ]
+    command = command_found(sys.argv[0], sys.executable)
+    checks.append(
+        Check(
+            name="command",
+            ok=command.on_path is not None,
+            detail=render("doctor_command", command=command),
+            required=False,
+        )
+    )
     for name in ("local", "cloud"):
         try:
             checks += get_backend(name, ctx).doctor()
