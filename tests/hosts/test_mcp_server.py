@@ -56,6 +56,8 @@ async def _session(root: Path, clip: Path) -> dict[str, Any]:
         )
         seen["edit"] = await session.call_tool("chat_edit", {"text": "make them yellow"})
         seen["export"] = await session.call_tool("export", {})
+        seen["undo"] = await session.call_tool("undo", {})
+        seen["state"] = await session.call_tool("state", {})
         seen["missing"] = await session.call_tool("caption", {"video": str(root / "nope.mp4")})
         seen["bad_args"] = await session.call_tool("undo", {"steps": 0})
     return seen
@@ -106,6 +108,13 @@ def test_an_edit_then_export_renders_the_new_captions(session: dict[str, Any]) -
     assert not export.is_error, _text(export)
     ass = next(f for f in _files(export) if f.suffix == ".ass").read_text(encoding="utf-8")
     assert "&H0000E6FF" in ass.upper()  # yellow, in ASS's BGR order (white before the edit)
+
+
+def test_undo_takes_the_edit_back_and_state_shows_the_job(session: dict[str, Any]) -> None:
+    assert not session["undo"].is_error, _text(session["undo"])
+    state = session["state"]
+    assert not state.is_error and "talk.mp4" in _text(state)
+    assert state.structured_content["job"]["settings"]["color"] is None  # yellow taken back
 
 
 def test_a_failure_is_a_tool_error_with_the_clis_code(session: dict[str, Any]) -> None:
