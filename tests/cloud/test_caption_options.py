@@ -100,3 +100,12 @@ def test_the_cli_exits_with_a_usage_error_for_an_unknown_style(
     )
     assert done.returncode == USAGE
     assert "neon" in done.stderr
+
+
+def test_a_caption_link_is_handed_to_nemovideo_as_a_link(
+    harness: Harness, emulator: Emulator
+) -> None:
+    link = "https://example.com/media/talk.mp4"
+    harness.backend().caption(CaptionRequest(path=Path(link), url=link))
+    (call,) = emulator.state.calls("/upload-video/")
+    assert call["headers"]["content-type"] == "application/json"
