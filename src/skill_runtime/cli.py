@@ -15,7 +15,7 @@ import signal
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -28,7 +28,7 @@ from .errors import ErrorCode, SkillError
 from .language_tags import canonical, canonical_list
 from .manifest import manifest
 from .messages import redact, render
-from .platform import Host, detect_host
+from .platform import Host, command_found, detect_host
 from .progress import Progress
 from .results import Check, MediaFile, Result
 from .router import route
@@ -174,8 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd("preview", "contact sheet: four captioned moments in one PNG, no video encoded"),
         "to show, or all",
     )
-    c = cmd("caption", "caption a video file end to end")
-    c.add_argument("path", type=Path)
+    c = cmd("caption", "caption a video file (or a video link) end to end")
+    c.add_argument("path", metavar="PATH|URL")
     _caption_options(c)
     _rendition_option(c, "these options make or change")
     b = cmd("batch", "caption many videos (folders, globs, list files); resumable")
@@ -205,17 +205,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="install an offline translation pack, e.g. en-es, or a .argosmodel file you have",
     )
     cmd("doctor", "check that everything needed is here")
+    cmd("mcp", "serve the commands as MCP tools over stdio (chat apps)")
     return p
 
 
-def _context(args: argparse.Namespace, cfg: SkillConfig, host: Host) -> Context:
+def _context(
+    args: argparse.Namespace, cfg: SkillConfig, host: Host, progress: Progress | None = None
+) -> Context:
     spoken = getattr(args, "language", None)
     language = canonical(spoken, cfg.translation, option="--language") if spoken else None
     return Context(
         config=cfg,
         store=Store(),
         out_dir=(getattr(args, "out", None) or Path.cwd() / "ai-subtitles-output").resolve(),
-        progress=Progress(quiet=getattr(args, "quiet", False)),
+        progress=progress or Progress(quiet=getattr(args, "quiet", False)),
         version=manifest().version,
         platform=host.header,
         # Whisper knows languages, not regions: en-US is recognised as en.
@@ -249,7 +252,7 @@ def _language_choice(
 
 def _said(args: argparse.Namespace) -> str:
     """The caption command as the user gave it, for the job's edit history."""
-    words = ["caption", args.path.name]
+    words = ["caption", args.path if handlers.is_link(args.path) else Path(args.path).name]
     if args.burn is not None:
         words.append("--burn" if args.burn else "--soft")
     for option in ("languages", "burn_languages", "aspect", "fit", "style", "platform"):
@@ -287,7 +290,8 @@ def _audio_track(number: int | None) -> int | None:
 def _caption_request(args: argparse.Namespace, ctx: Context) -> CaptionRequest:
     return CaptionRequest(
         said=_said(args),
-        path=args.path,
+        path=Path(args.path),
+        url=args.path if handlers.is_link(args.path) else None,
         preview=args.preview,
         rendition=args.rendition,
         subtitles=args.subtitles,
@@ -335,6 +339,15 @@ def _doctor(ctx: Context, host: Host) -> Result:
         Check(name="python", ok=sys.version_info >= (3, 10), detail=sys.version.split()[0]),
         Check(name="platform", ok=True, detail=render("doctor_host", host=host), required=False),
     ]
+    command = command_found(sys.argv[0], sys.executable)
+    checks.append(
+        Check(
+            name="command",
+            ok=command.on_path is not None,
+            detail=render("doctor_command", command=command),
+            required=False,
+        )
+    )
     for name in ("local", "cloud"):
         try:
             checks += get_backend(name, ctx).doctor()
@@ -351,7 +364,15 @@ def _doctor(ctx: Context, host: Host) -> Result:
     )
 
 
-def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
+def results(argv: Sequence[str], progress: Progress) -> Iterator[Result]:
+    """One command line's results, for a front door other than stdout (the MCP server)."""
+    cfg = config()
+    yield from _run(build_parser().parse_args(list(argv)), cfg, progress)
+
+
+def _run(
+    args: argparse.Namespace, cfg: SkillConfig, progress: Progress | None = None
+) -> Iterator[Result]:
     """Each action's result as soon as it is done, so a later failure loses nothing."""
     if args.command == "route":
         files = args.file
@@ -364,7 +385,7 @@ def _run(args: argparse.Namespace, cfg: SkillConfig) -> Iterator[Result]:
         )
         return
     host = detect_host(cfg.hosts)
-    ctx = _context(args, cfg, host)
+    ctx = _context(args, cfg, host, progress)
     if args.command == "doctor":
         yield _doctor(ctx, host)
         return
@@ -401,7 +422,7 @@ def _media_json(media: list[MediaFile]) -> list[dict[str, Any]]:
     return [m.model_dump(mode="json") | {"path": str(m.path.resolve())} for m in media]
 
 
-def _item(result: Result) -> dict[str, Any]:
+def item(result: Result) -> dict[str, Any]:
     return {
         "action": result.action,
         "message": render(result.template, **result.context),
@@ -425,7 +446,7 @@ def _print_text(result: Result) -> None:
 _TEMP_LOG = f"ai-subtitles-last-error-{os.getuid() if hasattr(os, 'getuid') else 0}.txt"
 
 
-def _log_crash() -> str | None:
+def log_crash() -> str | None:
     """Keep the traceback for a bug report: in the state folder, else the system's temporary
     folder; the path written. When neither can be written it goes to stderr (redacted), so a
     message never points to a log that does not exist."""
@@ -455,7 +476,7 @@ def _fail(
         if media:
             payload["media"] = _media_json(media)
         if done:
-            payload["results"] = [_item(r) for r in done]
+            payload["results"] = [item(r) for r in done]
         _print_json(payload)
     else:
         for item in media:
@@ -473,7 +494,10 @@ def _stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, handler)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    servers: Mapping[str, Callable[[argparse.Namespace], int]] | None = None,
+) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _stop_on_sigterm()
     as_json = "--json" in argv
@@ -481,13 +505,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         cfg = config()
         args = build_parser().parse_args(argv)
+        if args.command == "mcp":  # a server, not a result: the launcher provides it
+            if servers is None or "mcp" not in servers:
+                raise SkillError("mcp_missing")
+            return servers["mcp"](args)
         for result in _run(args, cfg):
             done.append(result)
             if not as_json:
                 _print_text(result)
         if as_json:
             ok = all(r.ok for r in done)
-            items = [_item(r) for r in done]
+            items = [item(r) for r in done]
             _print_json({"ok": ok, **items[0]} if len(items) == 1 else {"ok": ok, "results": items})
         return 0 if all(r.ok for r in done) else cfg.exit_codes["unavailable"]
     except SkillError as exc:
@@ -504,4 +532,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         state = state_error(exc) if isinstance(exc, OSError) else None
         if state is not None:
             return _fail(state.code, state.context, as_json, config().exit_status(state.code))
-        return _fail("internal", {"log": _log_crash()}, as_json, 1, done=done)
+        return _fail("internal", {"log": log_crash()}, as_json, 1, done=done)

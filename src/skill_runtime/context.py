@@ -35,6 +35,8 @@ class Context:
 
 class CaptionRequest(CaptionOptions):
     path: Path
+    # A video link: the backend fetches it and captions what came (then `path` is unused).
+    url: str | None = None
     # How the user asked, for the job's edit history ("caption talk.mp4 --aspect 9:16").
     said: str | None = None
     # Stop at the contact sheet: recognise and lay out, encode no video.

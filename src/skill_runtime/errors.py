@@ -23,6 +23,9 @@ ErrorCode = Literal[
     "model_corrupt", "render_failed", "store_busy", "unknown_style", "unknown_language",
     "unknown_platform", "unknown_channel", "unknown_rendition", "bad_rendition_name", "bad_size",
     "size_unreachable", "no_captions",
+    # Video links (local backend) and the MCP front door.
+    "link_unsupported", "link_private", "link_too_large", "link_not_video", "link_failed",
+    "mcp_missing",
     # Translation.
     "espeak_missing", "translation_unavailable", "translation_failed", "translation_timeout",
     "translator_insecure", "pack_invalid", "pack_not_offered", "pack_download_failed",

@@ -24,6 +24,11 @@ def urls_in(text: str) -> list[str]:
     return _URL.findall(text)
 
 
+def is_link(text: str) -> bool:
+    """The whole argument is one web link (a file name may contain "http://" too)."""
+    return _URL.fullmatch(text) is not None
+
+
 def run_action(
     action: Action,
     backend: Backend,

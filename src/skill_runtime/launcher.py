@@ -7,7 +7,9 @@ the message template is read directly and Jinja2 renders it only if it imports.
 
 from __future__ import annotations
 
+import argparse
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 
 MINIMUM = (3, 10)
@@ -33,10 +35,21 @@ def python_message() -> str:
     return rendered.strip()
 
 
+def _serve_mcp(args: argparse.Namespace) -> int:
+    """`ai-subtitles mcp`, when the optional `mcp` package is installed (the [mcp] extra)."""
+    if find_spec("mcp") is None:
+        from .errors import SkillError
+
+        raise SkillError("mcp_missing")
+    from .mcp_server import serve
+
+    return serve(args)
+
+
 def main() -> int:
     if sys.version_info < MINIMUM:
         print(python_message(), file=sys.stderr)
         return EXIT_TO_INSTALL
     from .cli import main as cli_main
 
-    return cli_main()
+    return cli_main(servers={"mcp": _serve_mcp})

@@ -11,6 +11,7 @@ seed's rule: `~/.clawhub/` and OpenClaw's skill folders, `.cursor/skills/`).
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Mapping
 from itertools import pairwise
 from pathlib import Path
@@ -89,6 +90,30 @@ def detect_host(
     if by_path is not None:
         return Host(rule=by_path, found_by="install path")
     return Host(rule=UNKNOWN, found_by="none")
+
+
+class Command(BaseModel):
+    """How this run of the CLI started, and which `ai-subtitles` a shell finds on PATH."""
+
+    running: str
+    on_path: str | None = None
+    # Where the PATH entry leads (install.sh links it to a virtual environment).
+    target: str | None = None
+    same: bool = False
+
+
+def command_found(argv0: str, executable: str, path: str | None = None) -> Command:
+    """`argv0` is the script run (or `__main__.py` for `python -m`), `executable` its Python."""
+    started = Path(argv0)
+    script = started.name == "ai-subtitles"
+    running = str(started.resolve()) if script else f"{executable} -m skill_runtime"
+    found = shutil.which("ai-subtitles", path=path)
+    if found is None:
+        return Command(running=running)
+    target = Path(found).resolve()
+    # `python -m` from the environment the PATH command belongs to is the same install.
+    same = str(target) == running if script else target.parent == Path(executable).parent
+    return Command(running=running, on_path=found, target=str(target), same=same)
 
 
 def attribution_headers(version: str, platform: str) -> dict[str, str]:

@@ -123,3 +123,12 @@ def test_picking_a_named_version_is_refused_before_anything_is_sent(
     assert caught.value.code == "not_available"
     assert "named versions" in render("errors/not_available", **caught.value.context)
     assert emulator.state.sessions == {}
+
+
+def test_a_caption_link_is_handed_to_nemovideo_as_a_link(
+    harness: Harness, emulator: Emulator
+) -> None:
+    link = "https://example.com/media/talk.mp4"
+    harness.backend().caption(CaptionRequest(path=Path(link), url=link))
+    (call,) = emulator.state.calls("/upload-video/")
+    assert call["headers"]["content-type"] == "application/json"

@@ -259,7 +259,9 @@ class CloudBackend(Backend):
         asked = caption_instruction(request, language_list(languages), words)
 
         def run() -> Result:
-            uploaded = self.upload([request.path], [])
+            uploaded = (
+                self.upload([], [request.url]) if request.url else self.upload([request.path], [])
+            )
             reply = self._converse("; ".join(asked))
             exported = self._export()
             if reply.after is None:

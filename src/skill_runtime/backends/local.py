@@ -24,6 +24,7 @@ from ..local.chat import CaptionNext, RenderNext, respond
 from ..local.deliver import size_target
 from ..local.edits.apply import Change
 from ..local.history import diff_settings
+from ..local.links import download
 from ..local.preview import contact_sheet
 from ..local.probe import MediaInfo, check_path, probe
 from ..local.proofread import import_corrections
@@ -70,8 +71,7 @@ class LocalBackend(Backend):
     def upload(
         self, files: list[Path], urls: list[str], *, captioning_next: bool = False
     ) -> Result:
-        if urls:
-            raise SkillError("not_available", backend=self.name, action="upload from a link")
+        files = [*files, *(self.linked(url) for url in urls)]
         subtitles = [f for f in files if self._is_subtitles(f)]
         if subtitles:
             media = [f for f in files if f not in subtitles]
@@ -103,6 +103,11 @@ class LocalBackend(Backend):
             data={"files": [str(i.path) for i in infos]},
         )
 
+    def linked(self, url: str) -> Path:
+        """A link's video, downloaded into the store (`local.links`); it is then a file like any."""
+        root = self.ctx.store.root / "links"
+        return download(url, root, self.ctx.config.local, self.ctx.progress, locate().exe)
+
     def caption(self, request: CaptionRequest) -> Result:
         """The whole job for one file, with this file's own settings, for one rendition.
 
@@ -115,6 +120,9 @@ class LocalBackend(Backend):
         so a failed render does not cost the recognition.
         """
         settings = self.ctx.config.local
+        if request.url:  # the output folder is checked before a download, not after
+            check_folder(self.ctx.out_dir)
+            request = request.model_copy(update={"path": self.linked(request.url), "url": None})
         info = probe(request.path, settings.media_extensions)
         check_folder(self.ctx.out_dir)
         name = valid_name(request.rendition) if request.rendition else None

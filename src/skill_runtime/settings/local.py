@@ -165,6 +165,17 @@ class DeliverySettings(Strict):
     full_quality_kbps: int = Field(20000, gt=0)
 
 
+class LinkSettings(Strict):
+    """A video link the local backend downloads (local/links.py) before captioning it."""
+
+    # Refused from the size the site or Content-Length states, else once this much has come.
+    max_mb: float = Field(2000, gt=0)
+    # yt-dlp's format choice: captions need no more than 1080p, so less is downloaded.
+    format: str = "bv*[height<=1080]+ba/b[height<=1080]/b"
+    # Longest wait for one network read, in seconds.
+    timeout_s: float = Field(60, gt=0)
+
+
 class BeamEscalation(Strict):
     """Greedy first; a window decoded below this confidence gets the full beam (asr/escalate.py)."""
 
@@ -247,6 +258,7 @@ class LocalSettings(Strict):
     platforms: dict[str, SafeZone] = Field(default_factory=dict)
     safe_padding: int = Field(40, ge=0)
     delivery: DeliverySettings = DeliverySettings()
+    links: LinkSettings = LinkSettings()
 
     @property
     def media_extensions(self) -> list[str]:
