@@ -22,6 +22,7 @@ class CueRules(Strict):
     max_linger_s: float = Field(1.5, ge=0)
     max_late_in_s: float = Field(0.5, ge=0)
     split_pause_s: float = Field(1.2, gt=0)
+    sentence_pause_s: float = Field(0.7, gt=0)
     default_fps: float = Field(25.0, gt=0)
     no_space_languages: list[str] = Field(default_factory=list)
     sentence_end: str = ".?!…。？！"
@@ -216,6 +217,13 @@ class RecognitionSettings(Strict):
     onset_threshold: float = Field(0.1, gt=0, lt=1)
     onset_max_shift_s: float = Field(0.5, ge=0)
     onset_phrase_gap_s: float = Field(0.15, ge=0)
+    pause_reveal_s: float = Field(0.3, gt=0)
+    edge_island_gap_s: float = Field(1.0, ge=0)
+    edge_max_words: int = Field(4, ge=0)
+    edge_log_prob: float = -1.0
+    edge_probability: float = Field(0.5, ge=0, le=1)
+    edge_word_probability: float = Field(0.15, ge=0, le=1)
+    edge_loud_share: float = Field(0.2, ge=0, le=1)
     turn_short_answer_words: int = Field(4, ge=0)
     turn_pause_s: float = Field(0.3, ge=0)
     turn_pitch_semitones: float = Field(5.0, gt=0)

@@ -7,6 +7,12 @@ first frame of speech. Frame energy of the audio already in memory finds
 that frame: a phrase-initial start moves forward (never back, never past the
 word's end, at most `onset_max_shift_s`) to the first frame louder than the
 noise floor by `onset_threshold` of the file's speech level.
+
+Whisper also stretches a word back over the pause before it ("way. In" with
+"In" timed from the end of "way." to its own sound), which hides the pause
+from the cue builder: a sentence end followed by a pause, even the join of two
+recordings, then looks like running speech. A word after another whose span
+opens with at least `pause_reveal_s` of quiet starts after that quiet.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from ...settings.local import RecognitionSettings
 FRAME_S = 0.01
 
 
-def _loud_frames(
+def loud_frames(
     audio: npt.NDArray[np.float32], sample_rate: int, share: float
 ) -> npt.NDArray[np.bool_] | None:
     hop = max(1, int(sample_rate * FRAME_S))
@@ -36,6 +42,35 @@ def _loud_frames(
     return loud
 
 
+def _after_quiet(loud: npt.NDArray[np.bool_], first: int, last: int, run: int) -> int | None:
+    """The first loud frame in [first, last) after a leading quiet stretch of `run` frames."""
+    span = loud[first:last]
+    if span.size <= run or span[:run].any():
+        return None
+    hits = np.flatnonzero(span[run:])
+    return first + run + int(hits[0]) if hits.size else None
+
+
+def reveal_pauses(
+    words: list[Word],
+    loud: npt.NDArray[np.bool_],
+    *,
+    offset_s: float,
+    settings: RecognitionSettings,
+) -> list[Word]:
+    """Words after the first start after the quiet their span opens with, if long enough."""
+    run = max(1, round(settings.pause_reveal_s / FRAME_S))
+    out = words[:1]
+    for word in words[1:]:
+        first = max(0, int((word.start - offset_s) / FRAME_S))
+        last = int((word.end - offset_s) / FRAME_S)
+        sound = _after_quiet(loud, first, last, run)
+        if sound is not None:
+            word = word.model_copy(update={"start": round(offset_s + sound * FRAME_S, 3)})
+        out.append(word)
+    return out
+
+
 def snap_onsets(
     words: list[Word],
     audio: npt.NDArray[np.float32],
@@ -44,9 +79,10 @@ def snap_onsets(
     offset_s: float,
     settings: RecognitionSettings,
 ) -> list[Word]:
-    loud = _loud_frames(audio, sample_rate, settings.onset_threshold)
+    loud = loud_frames(audio, sample_rate, settings.onset_threshold)
     if loud is None:
         return words
+    words = reveal_pauses(words, loud, offset_s=offset_s, settings=settings)
     out: list[Word] = []
     previous_end: float | None = None
     for word in words:

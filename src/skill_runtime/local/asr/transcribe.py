@@ -17,6 +17,8 @@ from pydantic import BaseModel
 from ...captions import Word
 from ...progress import Progress
 from ...settings.local import ModelSettings, RecognitionSettings
+from ..audio import SAMPLE_RATE
+from .edges import Segment, spoken_words
 from .pieces import Piece, words_as_written
 
 
@@ -74,7 +76,7 @@ def transcribe(
         hallucination_silence_threshold=settings.hallucination_silence_s,
     )
     spaced = info.language not in unspaced_languages
-    words: list[Word] = []
+    decoded: list[Segment] = []
     for segment in segments:
         progress.bar("progress/transcribing", segment.end, duration)
         seg_words = words_as_written(
@@ -86,7 +88,10 @@ def transcribe(
             continue
         if float(np.mean([w.probability for w in seg_words])) < settings.min_segment_probability:
             continue
-        words.extend(seg_words)
+        decoded.append(Segment(seg_words, segment.avg_logprob, segment.no_speech_prob))
+    words = spoken_words(
+        decoded, audio, sample_rate=SAMPLE_RATE, offset_s=offset_s, settings=settings
+    )
     progress.bar("progress/transcribing", duration, duration)
     progress.finish()
     return Transcript(

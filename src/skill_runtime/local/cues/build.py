@@ -1,12 +1,13 @@
 """Cues from word timings: choose cue boundaries by dynamic programming, then time them.
 
 Boundaries minimise a cost that prefers sentence and clause ends and long
-pauses, forbids the guide's banned splits, and treats reading-speed and
-duration limits as near-hard constraints. A cue may count on the next one
-coming in up to `max_late_in_s` after its first word (as the timing allows),
-at a cost below a dangling end: on 9:16's short lines and fast speech that is
-often the only split that leaves no article or pronoun hanging. Timing then
-applies linger, minimum
+pauses, forbids the guide's banned splits and any cue running on past a
+sentence end followed by a pause (`sentence_pause_s`: a new scene or
+recording), and treats reading-speed and duration limits as near-hard
+constraints. A cue may count on the next one coming in up to `max_late_in_s`
+after its first word (as the timing allows), at a cost below a dangling end:
+on 9:16's short lines and fast speech that is often the only split that
+leaves no article or pronoun hanging. Timing then applies linger, minimum
 duration, reading speed, the 2-frame gap and gap chaining.
 """
 
@@ -88,8 +89,18 @@ class _Planner:
             return None
         return 0.0, lines
 
+    def closes(self, k: int) -> bool:
+        """True when a sentence ends at word k and a pause follows: no cue runs on past it."""
+        return (
+            k + 1 < len(self.words)
+            and self.texts[k][-1] in self.rules.sentence_end
+            and self.words[k + 1].start - self.words[k].end >= self.rules.sentence_pause_s
+        )
+
     def cost(self, i: int, j: int) -> tuple[float, list[str]] | None:
         rules, words = self.rules, self.words
+        if any(self.closes(k) for k in range(i, j - 1)):
+            return None
         fitted = self.layout(i, j)
         if fitted is None:
             return None

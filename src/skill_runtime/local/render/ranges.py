@@ -1,0 +1,112 @@
+"""Burn a video in frame ranges, then join them without re-encoding.
+
+The building block for starting the picture work before recognition ends: a
+range whose cues are final can be burned while later speech is still being
+recognised. Each range is its own H.264 encode, so it opens on an IDR frame
+and the concat demuxer joins the ranges by stream copy. The captions are
+drawn at the source's own times (the range is shifted back to its place on
+the timeline before libass sees it), so a cue crossing a range border is drawn
+the same on both sides; the sound is muxed once, from the source, at the end.
+
+Ranges are whole frames, [first, stop) at the source's frame rate; the seek
+asks for half a frame before `first`, so ffmpeg's exact seek keeps that frame
+and no earlier one.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ... import atomic
+from ...settings.local import Shape, VideoSettings
+from ..accel import encoder_args
+from ..probe import MediaInfo
+from .ffmpeg import escape_filter_value, file_arg, run
+from .fonts import fontconfig_env
+from .layout import scale_filter
+
+
+def encode_range(
+    info: MediaInfo,
+    frames: tuple[int, int],
+    *,
+    ass_file: Path,
+    fonts: Path,
+    shape: Shape,
+    fit: str,
+    video: VideoSettings,
+    out: Path,
+) -> Path:
+    """Frames [first, stop) of the source, captions burned at their source times, no sound."""
+    first, stop = frames
+    fps = info.fps
+    start = first / fps
+    ass = f"ass=filename={escape_filter_value(ass_file)}:fontsdir={escape_filter_value(fonts)}"
+    chain = (
+        f"setpts=PTS-STARTPTS+{start:.6f}/TB,{scale_filter(shape, fit)},{ass},"
+        "setpts=PTS-STARTPTS,format=yuv420p"
+    )
+    run(
+        [
+            "-ss",
+            f"{max(0.0, (first - 0.5) / fps):.6f}",
+            "-i",
+            file_arg(info.path),
+            "-map",
+            "0:v:0",
+            "-frames:v",
+            str(stop - first),
+            "-vf",
+            chain,
+            *encoder_args(video),
+            "-an",
+            "-f",
+            "mp4",
+            file_arg(out),
+        ],
+        duration=0,
+        env=fontconfig_env(fonts),
+    )
+    return out
+
+
+def join_ranges(info: MediaInfo, parts: Sequence[Path], *, video: VideoSettings, out: Path) -> Path:
+    """The ranges' pictures by stream copy, with the source's sound, as one MP4 (atomically)."""
+    audio: list[str] = []
+    if info.has_audio:
+        copy = info.audio_codec in video.copy_audio_codecs
+        codec = ["-c:a", "copy"] if copy else ["-c:a", "aac", "-b:a", video.audio_bitrate]
+        audio = ["-map", "1:a:0", *codec]
+    with tempfile.TemporaryDirectory(prefix="ai-subtitles-ranges-") as tmp:
+        listing = Path(tmp) / "ranges.txt"
+        lines = ["file '" + str(p.resolve()).replace("'", "'\\''") + "'" for p in parts]
+        listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with atomic.atomic_path(out) as part:
+            run(
+                [
+                    "-f",
+                    "concat",
+                    "-safe",
+                    "0",
+                    "-i",
+                    file_arg(listing),
+                    "-i",
+                    file_arg(info.path),
+                    "-map",
+                    "0:v:0",
+                    "-c:v",
+                    "copy",
+                    *audio,
+                    "-t",
+                    f"{(info.video_duration or info.duration):.3f}",
+                    "-movflags",
+                    "+faststart",
+                    "-f",
+                    "mp4",
+                    file_arg(part),
+                ],
+                duration=0,
+            )
+    return out
