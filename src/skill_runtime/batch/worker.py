@@ -99,6 +99,20 @@ def publish(
     return moved
 
 
+class _Waiting:
+    """A worker's stage slot: says the file is waiting, then holds the slot for the stage."""
+
+    def __init__(self, slot: threading.Semaphore, ctx: Context, template: str) -> None:
+        self._slot, self._ctx, self._template = slot, ctx, template
+
+    def __enter__(self) -> None:
+        self._ctx.progress.status(self._template)
+        self._slot.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self._slot.release()
+
+
 class Worker:
     def __init__(
         self,
@@ -142,26 +156,25 @@ class Worker:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         ctx = self._context(item.name, folder)
-        words, language = item.words, item.language
         outcome = FileOutcome(path=item.path, name=item.name, state="done")
         try:
             info = probe(item.path, self.config.local.media_extensions)
             work = CaptionJob(media=info, fingerprint=fingerprint(info))
             work.settings = pipeline.apply_request(work.settings, item.request, self.config.local)
-            if words is None or language is None:
-                ctx.progress.status("batch/waiting_recognise")
-                with self._recognise:
-                    words, language = pipeline.recognise_words(info, item.request, ctx)
-            outcome.recognise_key, outcome.words, outcome.language = (
-                item.recognise_key,
-                words,
-                language,
+            if item.words is not None and item.language is not None:
+                work.words, work.source_language = item.words, item.language
+            limits = pipeline.Limits(
+                recognise=_Waiting(self._recognise, ctx, "batch/waiting_recognise"),
+                encode=_Waiting(self._encode, ctx, "batch/waiting_encode"),
             )
-            work.words, work.source_language = words, language
-            ctx.progress.status("batch/waiting_encode")
-            with self._encode:
-                missing = pipeline.make_tracks(work, ctx)
-                media = pipeline.render_outputs(work, ctx)
+            try:
+                media, missing = pipeline.caption_file(work, item.request, ctx, limits)
+            finally:
+                if (
+                    work.words and work.source_language
+                ):  # kept for a resume, even if the render failed
+                    outcome.recognise_key = item.recognise_key
+                    outcome.words, outcome.language = work.words, work.source_language
             if missing:
                 raise pipeline.missing_languages(missing, work, media, ctx)
             outcome.outputs = publish(media, info.path.stem, item, self.out_dir)

@@ -14,7 +14,8 @@ import hashlib
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -527,6 +528,33 @@ def recognise_words(
         settings=settings.recognition,
     )
     return words, transcript.language
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Slots a caller shares between files (a batch's workers): each stage waits for its own."""
+
+    recognise: AbstractContextManager[object] = field(default_factory=nullcontext)
+    encode: AbstractContextManager[object] = field(default_factory=nullcontext)
+
+
+def caption_file(
+    job: CaptionJob, request: CaptionRequest, ctx: Context, limits: Limits | None = None
+) -> tuple[list[MediaFile], list[SkillError]]:
+    """One file → outputs: words (unless the job has them), tracks, the full render; mutates `job`.
+
+    Returns the files and the languages no translator could reach. A job that
+    arrives with words (a batch re-render after only caption options changed)
+    is not recognised again.
+    """
+    limits = limits or Limits()
+    if not job.words:
+        with limits.recognise:
+            job.words, job.source_language = recognise_words(job.media, request, ctx)
+    with limits.encode:
+        missing = make_tracks(job, ctx)
+        media = render_outputs(job, ctx)
+    return media, missing
 
 
 def recognise(job: CaptionJob, request: CaptionRequest, ctx: Context) -> list[SkillError]:
