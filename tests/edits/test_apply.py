@@ -58,6 +58,7 @@ def _apply(
         rules_for=_rules,
         styles=local.styles,
         presets=config().edits.presets,
+        limits=config().edits.limits,
         translate=_translated,
     )
 
@@ -97,6 +98,7 @@ def test_adding_a_language_without_a_translator_is_refused() -> None:
         rules_for=_rules,
         styles=local.styles,
         presets={},
+        limits=config().edits.limits,
     )
     assert outcome.refused == ["es"]
     assert outcome.settings.languages == ["en"]

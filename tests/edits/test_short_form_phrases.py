@@ -10,7 +10,6 @@ from skill_runtime.local.edits.apply import apply_edits
 from skill_runtime.local.edits.interpret import interpret
 from skill_runtime.router import route
 from skill_runtime.settings.edit_models import Deliver, Edit, Keywords, LookFirst, Preset, Style
-from skill_runtime.settings.local import CueRules
 
 CASES: list[tuple[str, list[Edit]]] = [
     ("one word at a time", [Style(style="pop-word")]),
@@ -58,9 +57,10 @@ def test_platform_presets_pick_the_frame_and_its_safe_zones(
         [Preset(name=preset)],
         CaptionSettings(),
         {},
-        rules_for=lambda _s: CueRules(),
+        rules_for=lambda _s: cfg.local.cues,
         styles=cfg.local.styles,
         presets=cfg.edits.presets,
+        limits=cfg.edits.limits,
     )
     assert {k: getattr(outcome.settings, k) for k in changes} == changes
     assert outcome.settings.platform in cfg.local.platforms
@@ -85,9 +85,10 @@ def test_a_platform_in_the_same_sentence_frames_the_look_better_preset() -> None
         interpret("make it look better for TikTok", cfg.edits, cfg.translation.languages),
         CaptionSettings(),
         {},
-        rules_for=lambda _s: CueRules(),
+        rules_for=lambda _s: cfg.local.cues,
         styles=cfg.local.styles,
         presets=cfg.edits.presets,
+        limits=cfg.edits.limits,
     )
     vertical = cfg.edits.presets["better"].by_aspect["9:16"]
     assert (outcome.settings.aspect, outcome.settings.style) == ("9:16", vertical.style)

@@ -41,6 +41,11 @@ BROKEN = [
     ({"gui_phrases": [{"phrases": ["click"], "action": "fly"}]}, "gui_phrases.0.action"),
     ({"errors.usage": {"exit": "nowhere"}}, "errors"),
     ({"surprise": 1}, "surprise"),
+    # Values live only in skill.yaml: a missing one is named, never silently defaulted.
+    ({"local.cues.min_duration_s": None}, "local.cues.min_duration_s"),
+    ({"local.model.beam_size": None}, "local.model.beam_size"),
+    ({"cloud.reply_limits": None}, "cloud.reply_limits"),
+    ({"translation.openai.model": None}, "translation.openai.model"),
 ]
 
 

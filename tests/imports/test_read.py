@@ -152,6 +152,7 @@ def test_fix_the_timing_is_a_chat_edit_that_counts_what_it_changed(tmp_path: Pat
         rules_for=lambda _settings: RULES,
         styles=cfg.local.styles,
         presets=cfg.edits.presets,
+        limits=cfg.edits.limits,
     )
     assert [(c.field, c.after) for c in outcome.changes] == [("retimed", 1)]
     assert outcome.tracks["en"][0].end - outcome.tracks["en"][0].start >= RULES.min_duration_s

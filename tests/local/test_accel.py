@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from skill_runtime.backends.local import LocalBackend
+from skill_runtime.config import config
 from skill_runtime.local.accel import cuda_devices, detect, encoder_args
 from skill_runtime.local.asr.models import load_model
-from skill_runtime.settings.local import VideoSettings
 
 from .conftest import make_ctx
 
@@ -28,18 +28,16 @@ def test_doctor_names_the_acceleration_in_use(home: Path, tmp_path: Path) -> Non
 @pytest.mark.slow
 @pytest.mark.skipif(cuda_devices() > 0 or detect().nvenc, reason="this machine has a GPU")
 def test_without_a_gpu_whisper_and_the_encoder_run_on_the_cpu(home: Path) -> None:
-    from skill_runtime.config import config
 
     model = load_model(config().local.model, None)
     assert model.model.device == "cpu" and model.model.compute_type.startswith("int8")
-    args = encoder_args(VideoSettings())
+    args = encoder_args(config().local.video)
     assert args[args.index("-c:v") + 1] == "libx264"
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(cuda_devices() == 0, reason=NO_GPU)
 def test_with_a_gpu_whisper_runs_on_cuda_in_float16(home: Path) -> None:
-    from skill_runtime.config import config
 
     model = load_model(config().local.model, None)
     assert model.model.device == "cuda"
@@ -48,5 +46,5 @@ def test_with_a_gpu_whisper_runs_on_cuda_in_float16(home: Path) -> None:
 
 @pytest.mark.skipif(not detect().nvenc, reason="no working NVENC encoder in this ffmpeg")
 def test_with_nvenc_the_burn_in_encodes_on_the_gpu() -> None:
-    args = encoder_args(VideoSettings())
+    args = encoder_args(config().local.video)
     assert args[args.index("-c:v") + 1] == "h264_nvenc"

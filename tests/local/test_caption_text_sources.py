@@ -61,6 +61,7 @@ def test_a_chat_correction_is_held_clean() -> None:
         rules_for=_rules,
         styles=config().local.styles,
         presets=config().edits.presets,
+        limits=config().edits.limits,
         translate=lambda language: [],
     )
     assert outcome.tracks["en"][0].text == "the " + HELD

@@ -20,7 +20,7 @@ from skill_runtime.local.links import check_link, download
 from skill_runtime.local.render.ffmpeg import locate
 from skill_runtime.local.sample import make_clip
 from skill_runtime.progress import Progress
-from skill_runtime.settings.local import LinkSettings, LocalSettings
+from skill_runtime.settings.local import LocalSettings
 
 from .link_server import LinkServer, serve
 
@@ -29,7 +29,9 @@ SPEECH = "Good morning. This video came from a link."
 
 def _settings(max_mb: float) -> LocalSettings:
     local = config().local
-    return local.model_copy(update={"links": LinkSettings(max_mb=max_mb, timeout_s=10)})
+    return local.model_copy(
+        update={"links": local.links.model_copy(update={"max_mb": max_mb, "timeout_s": 10})}
+    )
 
 
 def _refusal(server: LinkServer, path: str, root: Path, max_mb: float = 50) -> SkillError:

@@ -20,12 +20,13 @@ from skill_runtime.local.render.ranges import encode_range, join_ranges
 from skill_runtime.local.render.video import burn
 from skill_runtime.local.sample import make_clip
 from skill_runtime.progress import Progress
-from skill_runtime.settings.local import Shape
 
 from .conftest import BACKGROUND, BACKGROUND_RGB, frame_at
 
 LOCAL = config().local
-SHAPE = Shape(width=320, height=180, margin_bottom=10, margin_top=10, margin_side=10)
+SHAPE = LOCAL.shapes["16:9"].model_copy(
+    update={"width": 320, "height": 180, "margin_bottom": 10, "margin_top": 10, "margin_side": 10}
+)
 BORDER = 75  # frame 75 = 3.0 s at 25 fps
 CUES = [(0.5, 2.9, "First caption"), (2.9, 5.0, "Across the border")]
 

@@ -143,6 +143,7 @@ def build_tracks(
             rules_for=lambda _settings: rules,
             styles=settings.styles,
             presets=ctx.config.edits.presets,
+            limits=ctx.config.edits.limits,
         ).tracks
     return tracks, missing
 

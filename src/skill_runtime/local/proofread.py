@@ -119,6 +119,7 @@ def import_corrections(ctx: Context, path: Path) -> Result:
                 rules_for=lambda settings: job_rules(job, ctx, settings),
                 styles=config.local.styles,
                 presets=config.edits.presets,
+                limits=config.edits.limits,
             )
             changes = outcome.changes
             job.history.record(

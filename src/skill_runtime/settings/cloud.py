@@ -34,10 +34,10 @@ class ReplyLimits(Strict):
     """How much a server's answer may hold: a broken or hostile server cannot exhaust memory
     (an endless stream line) or the stack (JSON nested without end)."""
 
-    sse_line_bytes: int = 4 << 20
-    sse_event_bytes: int = 8 << 20
-    json_bytes: int = 16 << 20
-    json_depth: int = 64
+    sse_line_bytes: int
+    sse_event_bytes: int
+    json_bytes: int
+    json_depth: int
 
 
 class CloudSettings(Strict):
@@ -50,10 +50,10 @@ class CloudSettings(Strict):
     stream_timeout_s: float
     render_timeout_s: float
     token_renew_margin_s: float
-    read_timeout_s: float = 120.0
-    retry_after_max_s: float = 120.0
-    max_reply_chars: int = 20000
-    reply_limits: ReplyLimits = ReplyLimits()
+    read_timeout_s: float
+    retry_after_max_s: float
+    max_reply_chars: int
+    reply_limits: ReplyLimits
     endpoints: Endpoints
     claim_url: str
     register_url: str

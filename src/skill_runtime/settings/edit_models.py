@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter, field_validator
 
 from .base import Aspect, Strict
+
+
+class SettingEdit(Strict):
+    """An edit that only copies its own values onto caption settings (one generic handler).
+
+    `sets` maps each `CaptionSettings` field to the attribute of the edit it takes.
+    """
+
+    sets: ClassVar[dict[str, str]]
 
 
 class AddLanguages(Strict):
@@ -31,12 +40,13 @@ class Bilingual(Strict):
     """Burn two languages stacked (primary larger), or go back to one."""
 
     kind: Literal["bilingual"] = "bilingual"
-    enabled: bool = True
+    enabled: bool
     languages: list[str] = Field(default_factory=list)
 
 
-class Burn(Strict):
+class Burn(SettingEdit):
     kind: Literal["burn"] = "burn"
+    sets: ClassVar[dict[str, str]] = {"burn": "enabled"}
     enabled: bool
 
 
@@ -52,46 +62,54 @@ class FontSize(Strict):
     scale: float | None = Field(None, gt=0)
 
 
-class Color(Strict):
+class Color(SettingEdit):
     kind: Literal["color"] = "color"
+    sets: ClassVar[dict[str, str]] = {"color": "color"}
     color: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
     name: str | None = None
 
 
-class Outline(Strict):
+class Outline(SettingEdit):
     kind: Literal["outline"] = "outline"
+    sets: ClassVar[dict[str, str]] = {"outline": "enabled"}
     enabled: bool
 
 
-class Box(Strict):
+class Box(SettingEdit):
     kind: Literal["box"] = "box"
+    sets: ClassVar[dict[str, str]] = {"box": "enabled"}
     enabled: bool
 
 
-class Position(Strict):
+class Position(SettingEdit):
     kind: Literal["position"] = "position"
+    sets: ClassVar[dict[str, str]] = {"position": "position"}
     position: Literal["top", "bottom"]
 
 
-class AspectEdit(Strict):
+class AspectEdit(SettingEdit):
     kind: Literal["aspect"] = "aspect"
+    sets: ClassVar[dict[str, str]] = {"aspect": "aspect"}
     aspect: Aspect
 
 
-class Fit(Strict):
+class Fit(SettingEdit):
     """How a frame of another shape is filled: a blurred copy behind, a centre crop, or bars."""
 
     kind: Literal["fit"] = "fit"
+    sets: ClassVar[dict[str, str]] = {"fit": "fit"}
     fit: Literal["blur", "crop", "pad"]
 
 
-class Resolution(Strict):
+class Resolution(SettingEdit):
     kind: Literal["height"] = "height"
+    sets: ClassVar[dict[str, str]] = {"height": "height"}
     height: Literal[720, 1080]
 
 
-class Highlight(Strict):
+class Highlight(SettingEdit):
     kind: Literal["highlight"] = "highlight"
+    sets: ClassVar[dict[str, str]] = {"highlight": "enabled"}
     enabled: bool
 
 
@@ -113,8 +131,9 @@ class MaxChars(Strict):
     chars: int = Field(ge=0, le=999)
 
 
-class Style(Strict):
+class Style(SettingEdit):
     kind: Literal["style"] = "style"
+    sets: ClassVar[dict[str, str]] = {"style": "style"}
     style: str
 
 
@@ -140,10 +159,11 @@ class Keywords(Strict):
         return value
 
 
-class Deliver(Strict):
+class Deliver(SettingEdit):
     """Fit the exported MP4 for a channel or under a size; neither set means no limit."""
 
     kind: Literal["deliver"] = "deliver"
+    sets: ClassVar[dict[str, str]] = {"deliver": "channel", "max_mb": "max_mb"}
     channel: str | None = None
     max_mb: float | None = Field(None, gt=0, le=4000)
 

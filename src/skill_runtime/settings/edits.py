@@ -63,14 +63,14 @@ class UndoWords(Strict):
     a setting, `fields` the setting each kind of edit changes.
     """
 
-    count: list[str] = Field(default_factory=list)
-    everything: list[str] = Field(default_factory=list)
-    one: list[str] = Field(default_factory=list)
-    numbers: dict[str, int] = Field(default_factory=dict)
-    aimed: list[str] = Field(default_factory=list)
-    fillers: list[str] = Field(default_factory=list)
-    attributes: dict[str, list[str]] = Field(default_factory=dict)
-    fields: dict[str, list[str]] = Field(default_factory=dict)
+    count: list[str]
+    everything: list[str]
+    one: list[str]
+    numbers: dict[str, int]
+    aimed: list[str]
+    fillers: list[str]
+    attributes: dict[str, list[str]]
+    fields: dict[str, list[str]]
 
     @field_validator("aimed")
     @classmethod
@@ -101,13 +101,13 @@ class RenditionName(Strict):
 class RenditionWords(Strict):
     """How a chat names versions of one video: new ones, existing ones, all of them."""
 
-    names: dict[str, RenditionName] = Field(default_factory=dict)
+    names: dict[str, RenditionName]
     # A version named by none of `names` is called by its platform, else by its frame.
-    by_aspect: dict[Aspect, str] = Field(default_factory=dict)
+    by_aspect: dict[Aspect, str]
     # Words after a name that make it a version ("the TikTok one", "抖音版").
-    nouns: list[str] = Field(default_factory=list)
-    every: list[str] = Field(default_factory=list)
-    new: list[str] = Field(default_factory=list)
+    nouns: list[str]
+    every: list[str]
+    new: list[str]
 
     @field_validator("new")
     @classmethod
@@ -143,25 +143,25 @@ class EditLimits(Strict):
     Font sizes are pixels of a 1080-pixel short side, like `font_size` itself.
     """
 
-    font_size: tuple[int, int] = (24, 160)
-    max_chars: tuple[int, int] = (10, 80)
+    font_size: tuple[int, int]
+    max_chars: tuple[int, int]
 
 
 class EditsConfig(Strict):
-    rules: list[PhraseRule] = Field(default_factory=list)
-    patterns: list[PatternRule] = Field(default_factory=list)
-    colors: dict[str, NamedColor] = Field(default_factory=dict)
-    language_verbs: LanguageVerbs = LanguageVerbs(add=[], remove=[], only=[])
-    negations: list[str] = Field(default_factory=list)
-    negations_after: list[str] = Field(default_factory=list)
-    clause_breaks: list[str] = Field(default_factory=list)
-    shift: ShiftWords = ShiftWords(quantity="$^", context=[], later=[], earlier=[], milliseconds=[])
-    numerals: dict[str, float] = Field(default_factory=dict)
-    font_scale_step: float = Field(1.25, gt=1)
-    presets: dict[str, PresetSpec] = Field(default_factory=dict)
-    caption_request: list[str] = Field(default_factory=list)
-    limits: EditLimits = EditLimits()
-    undo: UndoWords = UndoWords()
-    renditions: RenditionWords = RenditionWords()
+    rules: list[PhraseRule]
+    patterns: list[PatternRule]
+    colors: dict[str, NamedColor]
+    language_verbs: LanguageVerbs
+    negations: list[str]
+    negations_after: list[str]
+    clause_breaks: list[str]
+    shift: ShiftWords
+    numerals: dict[str, float]
+    font_scale_step: float = Field(gt=1)
+    presets: dict[str, PresetSpec]
+    caption_request: list[str]
+    limits: EditLimits
+    undo: UndoWords
+    renditions: RenditionWords
     # Settings only burned-in captions show; soft tracks are drawn by the player.
-    burned_only: list[str] = Field(default_factory=list)
+    burned_only: list[str]

@@ -1,4 +1,9 @@
-"""Typed `local:` section of skill.yaml: every number the local engine uses lives there."""
+"""Typed `local:` section of skill.yaml: every number the local engine uses lives there.
+
+The models declare types and limits only; skill.yaml gives every value (a missing key is a
+`config_invalid` error at load). A default here is only a switch that is off or a value that is
+absent, for entries of a table that do not set it.
+"""
 
 from __future__ import annotations
 
@@ -8,62 +13,66 @@ from .base import Strict
 
 
 class CueRules(Strict):
-    """Timed-text limits (Netflix/BBC defaults, see subtitle-craft.md)."""
+    """Timed-text limits (Netflix/BBC figures in skill.yaml, see subtitle-craft.md)."""
 
-    max_lines: int = Field(2, ge=1)
-    max_chars_per_line: int = Field(42, ge=8)
-    min_duration_s: float = Field(5 / 6, gt=0)
-    max_duration_s: float = Field(7.0, gt=0)
-    target_cps: float = Field(17.0, gt=0)
-    max_cps: float = Field(20.0, gt=0)
-    min_gap_frames: int = Field(2, ge=0)
-    chain_gap_frames: int = Field(12, ge=0)
-    linger_s: float = Field(0.5, ge=0)
-    max_linger_s: float = Field(1.5, ge=0)
-    max_late_in_s: float = Field(0.5, ge=0)
-    split_pause_s: float = Field(1.2, gt=0)
-    sentence_pause_s: float = Field(0.7, gt=0)
-    default_fps: float = Field(25.0, gt=0)
-    no_space_languages: list[str] = Field(default_factory=list)
-    sentence_end: str = ".?!…。？！"
-    clause_end: str = ",;:，、；："
+    max_lines: int = Field(ge=1)
+    max_chars_per_line: int = Field(ge=8)
+    min_duration_s: float = Field(gt=0)
+    max_duration_s: float = Field(gt=0)
+    target_cps: float = Field(gt=0)
+    max_cps: float = Field(gt=0)
+    min_gap_frames: int = Field(ge=0)
+    chain_gap_frames: int = Field(ge=0)
+    linger_s: float = Field(ge=0)
+    max_linger_s: float = Field(ge=0)
+    max_late_in_s: float = Field(ge=0)
+    split_pause_s: float = Field(gt=0)
+    sentence_pause_s: float = Field(gt=0)
+    default_fps: float = Field(gt=0)
+    no_space_languages: list[str]
+    sentence_end: str
+    clause_end: str
     # Words a line (or cue) must not end with, per language: articles, determiners,
     # prepositions, conjunctions, subject pronouns, auxiliaries, negations.
-    no_end_words: dict[str, list[str]] = Field(default_factory=dict)
+    no_end_words: dict[str, list[str]]
     # Endings that make a word possessive or a contraction ("John's", "it's").
-    no_end_suffixes: dict[str, list[str]] = Field(default_factory=dict)
+    no_end_suffixes: dict[str, list[str]]
     # Words a line must not start with (a negation torn from its verb: "ask | not").
-    no_start_words: dict[str, list[str]] = Field(default_factory=dict)
+    no_start_words: dict[str, list[str]]
     # Good words to start a line with: conjunctions, prepositions, relative words.
-    break_before_words: dict[str, list[str]] = Field(default_factory=dict)
+    break_before_words: dict[str, list[str]]
     # Two speakers in one cue: each speaker's line starts with this mark.
-    dialogue_dash: str = "-"
+    dialogue_dash: str
 
     def with_overrides(self, **changes: object) -> CueRules:
         return self.model_copy(update={k: v for k, v in changes.items() if v is not None})
 
 
 class StylePreset(Strict):
-    """One look; sizes are fractions of the output's shorter side so they scale."""
+    """One look; sizes are fractions of the output's shorter side so they scale.
 
-    font_size: float = 0.05
+    skill.yaml writes the shared values once (`local.style_base`) and merges them
+    into each style; the defaults here are only switches that are off and limits that are absent.
+    """
+
+    font_size: float = Field(gt=0)
     bold: bool = False
-    primary_colour: str = "&H00FFFFFF"
-    secondary_colour: str = "&H00FFFFFF"
-    outline_colour: str = "&H00000000"
-    back_colour: str = "&H80000000"
-    outline: float = 0.0028
-    shadow: float = 0.0
+    primary_colour: str
+    secondary_colour: str
+    outline_colour: str
+    back_colour: str
+    outline: float = Field(ge=0)
+    shadow: float = Field(ge=0)
     boxed: bool = False
     karaoke: bool = False
     max_chars_per_line: int | None = None
-    secondary_scale: float = 0.72
+    secondary_scale: float = Field(gt=0)
     # Short-form looks (local.subtitles.shortform): a few words at a time from the
     # word timings, the spoken word in `accent_colour`, or keywords in it.
     pop: str | None = None
     highlight_word: bool = False
     keywords: bool = False
-    accent_colour: str = "&H0000E5FF"
+    accent_colour: str
 
 
 class Shape(Strict):
@@ -77,7 +86,7 @@ class Shape(Strict):
     max_chars_per_line: int | None = None
     # Text size on this frame relative to the style's: styles sized for a
     # landscape screen (no line length of their own) are too small on a phone.
-    font_scale: float = Field(1.0, gt=0)
+    font_scale: float = Field(gt=0)
     # A platform's UI is lopsided (TikTok's buttons sit on the right).
     margin_left: int | None = None
     margin_right: int | None = None
@@ -99,30 +108,30 @@ class PopTiming(Strict):
     `min_s` takes the next word, and whatever happens it stays up `min_s`.
     """
 
-    max_words: int = Field(3, ge=1, le=6)
-    max_chars: int = Field(16, ge=4)
-    min_s: float = Field(0.4, gt=0)
-    target_s: float = Field(0.8, ge=0)
-    linger_s: float = Field(0.4, ge=0)
-    scale_in_ms: int = Field(120, ge=0)
-    scale_from: int = Field(70, ge=1, le=100)
+    max_words: int = Field(ge=1, le=6)
+    max_chars: int = Field(ge=4)
+    min_s: float = Field(gt=0)
+    target_s: float = Field(ge=0)
+    linger_s: float = Field(ge=0)
+    scale_in_ms: int = Field(ge=0)
+    scale_from: int = Field(ge=1, le=100)
     # Height of the group's centre in the safe area (0 top, 1 bottom), per position.
-    anchor: dict[str, float] = Field(default_factory=lambda: {"bottom": 0.5, "top": 0.15})
+    anchor: dict[str, float]
 
 
 class KeywordRules(Strict):
     """What the keywords style colours besides the words a user lists."""
 
-    number_words: dict[str, list[str]] = Field(default_factory=dict)
+    number_words: dict[str, list[str]]
     # Capitalised words that are not names when they start a sentence or are "I".
-    not_names: dict[str, list[str]] = Field(default_factory=dict)
+    not_names: dict[str, list[str]]
 
 
 class ShortForm(Strict):
-    pop: dict[str, PopTiming] = Field(default_factory=lambda: {"pop": PopTiming()})
+    pop: dict[str, PopTiming]
     # A spoken-word highlight shorter than this takes the next word with it.
-    highlight_min_s: float = Field(0.25, gt=0)
-    keywords: KeywordRules = KeywordRules()
+    highlight_min_s: float = Field(gt=0)
+    keywords: KeywordRules
 
 
 class SafeZone(Strict):
@@ -131,8 +140,8 @@ class SafeZone(Strict):
     name: str
     top: int = Field(ge=0)
     bottom: int = Field(ge=0)
-    left: int = Field(0, ge=0)
-    right: int = Field(0, ge=0)
+    left: int = Field(ge=0)
+    right: int = Field(ge=0)
     source: str
 
 
@@ -147,126 +156,125 @@ class SizeChannel(Strict):
 class DeliverySettings(Strict):
     """Fitting an MP4 under a size limit: capped-CRF H.264, resolution lowered only when needed."""
 
-    channels: dict[str, SizeChannel] = Field(default_factory=dict)
+    channels: dict[str, SizeChannel]
     # Fraction of the limit to aim at, leaving room for the container and VBV slack.
-    aim: float = Field(0.94, gt=0.5, le=1)
+    aim: float = Field(gt=0.5, le=1)
     # Lowest video bitrate (kbit/s) at which captions stay legible, per short side.
-    floors_kbps: dict[int, int] = Field(
-        default_factory=lambda: {1080: 1200, 720: 600, 540: 350, 360: 180}
-    )
+    floors_kbps: dict[int, int]
     # Audio bitrate (kbit/s) by the total bitrate (kbit/s) available, highest first.
-    audio_kbps: list[tuple[int, int]] = Field(
-        default_factory=lambda: [(1000, 128), (400, 96), (0, 64)]
-    )
-    crf: int = 20
-    attempts: int = Field(3, ge=1)
+    audio_kbps: list[tuple[int, int]]
+    crf: int
+    attempts: int = Field(ge=1)
     # The capped encode's VBV buffer: a file can exceed the cap by this much picture.
-    vbv_buffer_s: float = Field(1.0, gt=0)
+    vbv_buffer_s: float = Field(gt=0)
     # A budget above this (kbit/s) is no limit: the picture is encoded as a full render is.
-    full_quality_kbps: int = Field(20000, gt=0)
+    full_quality_kbps: int = Field(gt=0)
 
 
 class LinkSettings(Strict):
     """A video link the local backend downloads (local/links.py) before captioning it."""
 
     # Refused from the size the site or Content-Length states, else once this much has come.
-    max_mb: float = Field(2000, gt=0)
+    max_mb: float = Field(gt=0)
     # yt-dlp's format choice: captions need no more than 1080p, so less is downloaded.
-    format: str = "bv*[height<=1080]+ba/b[height<=1080]/b"
+    format: str
     # Longest wait for one network read, in seconds.
-    timeout_s: float = Field(60, gt=0)
+    timeout_s: float = Field(gt=0)
 
 
 class BeamEscalation(Strict):
     """Greedy first; a window decoded below this confidence gets the full beam (asr/escalate.py)."""
 
-    first_pass_beam: int = Field(1, ge=1)
-    min_avg_logprob: float = Field(-0.4, le=0)
-    max_compression_ratio: float = Field(2.4, gt=0)
+    first_pass_beam: int = Field(ge=1)
+    min_avg_logprob: float = Field(le=0)
+    max_compression_ratio: float = Field(gt=0)
 
 
 class ThreadSplit(Strict):
     """A model up to `max_model_mb` decodes on its own copy with fewer threads (asr/engine.py)."""
 
-    decoder_threads: int = Field(1, ge=1)
-    max_model_mb: float = Field(200, gt=0)
+    decoder_threads: int = Field(ge=1)
+    max_model_mb: float = Field(gt=0)
 
 
 class ModelSettings(Strict):
-    default: str = "base"
-    env_var: str = "AI_SUBTITLES_MODEL"
-    named: list[str] = Field(default_factory=list)
-    compute_type: str = "int8"
-    beam_size: int = Field(1, ge=1)
-    escalation: BeamEscalation | None = None
-    thread_split: ThreadSplit | None = None
-    bundled_name: str = "base"
-    bundled_packages: list[str] = Field(default_factory=list)
-    bundled_files: list[str] = Field(default_factory=list)
-    bundled_sha256: str = ""
+    default: str
+    env_var: str
+    named: list[str]
+    compute_type: str
+    beam_size: int = Field(ge=1)
+    # null turns the feature off: the beam everywhere, one copy of the model.
+    escalation: BeamEscalation | None
+    thread_split: ThreadSplit | None
+    bundled_name: str
+    bundled_packages: list[str]
+    bundled_files: list[str]
+    bundled_sha256: str
 
 
 class RecognitionSettings(Strict):
-    vad_min_silence_ms: int = 500
-    no_speech_threshold: float = 0.6
-    log_prob_threshold: float = -1.0
-    compression_ratio_threshold: float = 2.4
-    hallucination_silence_s: float = 2.0
-    min_segment_probability: float = 0.3
-    max_ngram_repeats: int = 2
-    onset_threshold: float = Field(0.1, gt=0, lt=1)
-    onset_max_shift_s: float = Field(0.5, ge=0)
-    onset_phrase_gap_s: float = Field(0.15, ge=0)
-    pause_reveal_s: float = Field(0.3, gt=0)
-    edge_island_gap_s: float = Field(1.0, ge=0)
-    edge_max_words: int = Field(4, ge=0)
-    edge_log_prob: float = -1.0
-    edge_probability: float = Field(0.5, ge=0, le=1)
-    edge_word_probability: float = Field(0.15, ge=0, le=1)
-    edge_loud_share: float = Field(0.2, ge=0, le=1)
-    turn_short_answer_words: int = Field(4, ge=0)
-    turn_pause_s: float = Field(0.3, ge=0)
-    turn_pitch_semitones: float = Field(5.0, gt=0)
-    turn_energy_db: float = Field(8.0, gt=0)
+    vad_min_silence_ms: int
+    no_speech_threshold: float
+    log_prob_threshold: float
+    compression_ratio_threshold: float
+    hallucination_silence_s: float
+    min_segment_probability: float
+    max_ngram_repeats: int
+    onset_threshold: float = Field(gt=0, lt=1)
+    onset_max_shift_s: float = Field(ge=0)
+    onset_phrase_gap_s: float = Field(ge=0)
+    pause_reveal_s: float = Field(gt=0)
+    edge_island_gap_s: float = Field(ge=0)
+    edge_max_words: int = Field(ge=0)
+    edge_log_prob: float
+    edge_probability: float = Field(ge=0, le=1)
+    edge_word_probability: float = Field(ge=0, le=1)
+    edge_loud_share: float = Field(ge=0, le=1)
+    turn_short_answer_words: int = Field(ge=0)
+    turn_pause_s: float = Field(ge=0)
+    turn_pitch_semitones: float = Field(gt=0)
+    turn_energy_db: float = Field(gt=0)
 
 
 class VideoSettings(Strict):
-    crf: int = 20
-    preset: str = "veryfast"
-    audio_bitrate: str = "160k"
-    copy_audio_codecs: list[str] = Field(default_factory=lambda: ["aac", "mp3", "alac"])
-    preview_width: int = 960
+    crf: int
+    preset: str
+    audio_bitrate: str
+    copy_audio_codecs: list[str]
+    preview_width: int
     # Set only when fitting a size: caps the CRF encode (VBV) so the file stays under it.
     maxrate_kbps: int | None = None
-    vbv_buffer_s: float = Field(1.0, gt=0)
+    vbv_buffer_s: float = Field(gt=0)
     # Contact sheet: the width of each of its four frames.
-    sheet_frame_width: int = 360
+    sheet_frame_width: int
 
 
 class FontSettings(Strict):
-    family: str = "Noto Sans"
-    packages: list[str] = Field(default_factory=lambda: ["fontpkg_noto_sans"])
+    family: str
+    packages: list[str]
 
 
 class LocalSettings(Strict):
-    model: ModelSettings = ModelSettings()
-    recognition: RecognitionSettings = RecognitionSettings()
-    cues: CueRules = CueRules()
-    styles: dict[str, StylePreset] = Field(default_factory=lambda: {"clean": StylePreset()})
-    shapes: dict[str, Shape] = Field(default_factory=dict)
-    video: VideoSettings = VideoSettings()
-    fonts: FontSettings = FontSettings()
+    model: ModelSettings
+    recognition: RecognitionSettings
+    cues: CueRules
+    # The look every style starts from; skill.yaml merges it into each (`<<: *style_base`).
+    style_base: StylePreset
+    styles: dict[str, StylePreset]
+    shapes: dict[str, Shape]
+    video: VideoSettings
+    fonts: FontSettings
     # What the local backend reads (ffmpeg decodes all of it); `batch` scans folders for videos.
-    video_extensions: list[str] = Field(default_factory=list)
-    audio_extensions: list[str] = Field(default_factory=list)
+    video_extensions: list[str]
+    audio_extensions: list[str]
     # A user's own subtitle files, imported as a language track (local.imports).
-    subtitle_extensions: list[str] = Field(default_factory=lambda: ["srt", "vtt", "ass", "ssa"])
-    short_form: ShortForm = ShortForm()
+    subtitle_extensions: list[str]
+    short_form: ShortForm
     # Platform UI zones, padded by `safe_padding` pixels (at 1080x1920) for the text.
-    platforms: dict[str, SafeZone] = Field(default_factory=dict)
-    safe_padding: int = Field(40, ge=0)
-    delivery: DeliverySettings = DeliverySettings()
-    links: LinkSettings = LinkSettings()
+    platforms: dict[str, SafeZone]
+    safe_padding: int = Field(ge=0)
+    delivery: DeliverySettings
+    links: LinkSettings
 
     @property
     def media_extensions(self) -> list[str]:

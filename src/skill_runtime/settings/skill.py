@@ -25,7 +25,7 @@ class Intent(Strict):
 class Suppress(Strict):
     when: list[Action]
     drop: Action
-    why: str = "a question never starts it"
+    why: str
 
 
 class GuiPhrase(Strict):
@@ -56,7 +56,7 @@ class Limits(Strict):
 class SkillConfig(Strict):
     intents: dict[Action, Intent]
     order: list[Action]
-    suppress: list[Suppress] = Field(default_factory=list)
+    suppress: list[Suppress]
     skip_sse: list[Action]
     gui_phrases: list[GuiPhrase]
     exit_codes: dict[str, int]
@@ -64,10 +64,10 @@ class SkillConfig(Strict):
     formats: Formats
     limits: Limits
     cloud: CloudSettings
-    local: LocalSettings = Field(default_factory=LocalSettings)
-    edits: EditsConfig = Field(default_factory=EditsConfig)
-    translation: TranslationSettings = Field(default_factory=TranslationSettings)
-    hosts: list[HostRule] = Field(default_factory=list)
+    local: LocalSettings
+    edits: EditsConfig
+    translation: TranslationSettings
+    hosts: list[HostRule]
 
     @field_validator("intents")
     @classmethod

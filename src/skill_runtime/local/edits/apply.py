@@ -8,6 +8,7 @@ caller's session untouched.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import singledispatch
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,32 +17,24 @@ from ... import keywords
 from ...caption_text import clean
 from ...captions import CaptionSettings, Cue
 from ...errors import SkillError
+from ...settings.base import Strict
 from ...settings.edit_models import (
     AddLanguages,
     AspectEdit,
     Bilingual,
-    Box,
-    Burn,
-    Color,
-    Deliver,
     Edit,
-    Fit,
     FontSize,
-    Highlight,
     Keywords,
     LookFirst,
     MaxChars,
     OnlyLanguages,
-    Outline,
     OutOfScope,
-    Position,
     Preset,
     RemoveLanguages,
     Replace,
-    Resolution,
     Retime,
+    SettingEdit,
     Shift,
-    Style,
 )
 from ...settings.edits import CaptionPatch, EditLimits, PresetSpec
 from ...settings.local import CueRules, StylePreset
@@ -122,7 +115,9 @@ def _font_base(state: _State) -> int:
     """The size the renderer uses now, in pixels of a 1080-pixel short side."""
     if state.settings.font_size:
         return state.settings.font_size
-    preset = state.styles.get(state.settings.style, StylePreset())
+    preset = state.styles.get(state.settings.style)
+    if preset is None:
+        raise SkillError("unknown_style", style=state.settings.style, styles=sorted(state.styles))
     return round(preset.font_size * 1080)
 
 
@@ -267,58 +262,83 @@ def _patch(state: _State, patch: CaptionPatch) -> None:
         state.set(field, value)
 
 
-def _apply_one(state: _State, edit: Edit) -> None:
-    if isinstance(edit, AddLanguages):
-        _add_languages(state, edit.languages)
-    elif isinstance(edit, RemoveLanguages):
-        _remove_languages(state, edit.languages)
-    elif isinstance(edit, OnlyLanguages):
-        _only_languages(state, edit.languages)
-    elif isinstance(edit, Bilingual):
-        _bilingual(state, edit)
-    elif isinstance(edit, Burn):
-        state.set("burn", edit.enabled)
-    elif isinstance(edit, FontSize):
-        size = edit.size or round(_font_base(state) * (edit.scale or 1.0))
-        state.set("font_size", _within("font_size", size, state.limits.font_size))
-    elif isinstance(edit, Color):
-        state.set("color", edit.color)
-    elif isinstance(edit, Outline):
-        state.set("outline", edit.enabled)
-    elif isinstance(edit, Box):
-        state.set("box", edit.enabled)
-    elif isinstance(edit, Position):
-        state.set("position", edit.position)
-    elif isinstance(edit, AspectEdit):
-        state.set("aspect", edit.aspect)
-    elif isinstance(edit, Fit):
-        state.set("fit", edit.fit)
-    elif isinstance(edit, Resolution):
-        state.set("height", edit.height)
-    elif isinstance(edit, Highlight):
-        state.set("highlight", edit.enabled)
-    elif isinstance(edit, Shift):
-        _shift(state, edit.seconds)
-    elif isinstance(edit, Replace):
-        _replace(state, edit.old, edit.new)
-    elif isinstance(edit, MaxChars):
-        state.set("max_chars", _within("max_chars", edit.chars, state.limits.max_chars))
-    elif isinstance(edit, Style):
-        state.set("style", edit.style)
-    elif isinstance(edit, Preset):
-        spec = state.presets[edit.name]
-        _patch(state, spec.by_aspect.get(state.settings.aspect, spec.default))
-    elif isinstance(edit, Keywords):
-        state.set("keywords", list(dict.fromkeys([*state.settings.keywords, *edit.words])))
-    elif isinstance(edit, Deliver):
-        state.set("deliver", edit.channel)
-        state.set("max_mb", edit.max_mb)
-    elif isinstance(edit, LookFirst):
-        state.preview = True
-    elif isinstance(edit, Retime):
-        _retime(state)
-    elif isinstance(edit, OutOfScope):
-        state.out_of_scope.append(edit.topic)
+@singledispatch
+def _apply_one(edit: Strict, state: _State) -> None:
+    """One edit, dispatched on its type; every type in `Edit` registers a handler below."""
+    raise TypeError(f"no handler for the {type(edit).__name__} edit")
+
+
+@_apply_one.register
+def _(edit: SettingEdit, state: _State) -> None:
+    for field, attribute in edit.sets.items():
+        state.set(field, getattr(edit, attribute))
+
+
+@_apply_one.register
+def _(edit: AddLanguages, state: _State) -> None:
+    _add_languages(state, edit.languages)
+
+
+@_apply_one.register
+def _(edit: RemoveLanguages, state: _State) -> None:
+    _remove_languages(state, edit.languages)
+
+
+@_apply_one.register
+def _(edit: OnlyLanguages, state: _State) -> None:
+    _only_languages(state, edit.languages)
+
+
+@_apply_one.register
+def _(edit: Bilingual, state: _State) -> None:
+    _bilingual(state, edit)
+
+
+@_apply_one.register
+def _(edit: FontSize, state: _State) -> None:
+    size = edit.size or round(_font_base(state) * (edit.scale or 1.0))
+    state.set("font_size", _within("font_size", size, state.limits.font_size))
+
+
+@_apply_one.register
+def _(edit: MaxChars, state: _State) -> None:
+    state.set("max_chars", _within("max_chars", edit.chars, state.limits.max_chars))
+
+
+@_apply_one.register
+def _(edit: Shift, state: _State) -> None:
+    _shift(state, edit.seconds)
+
+
+@_apply_one.register
+def _(edit: Replace, state: _State) -> None:
+    _replace(state, edit.old, edit.new)
+
+
+@_apply_one.register
+def _(edit: Preset, state: _State) -> None:
+    spec = state.presets[edit.name]
+    _patch(state, spec.by_aspect.get(state.settings.aspect, spec.default))
+
+
+@_apply_one.register
+def _(edit: Keywords, state: _State) -> None:
+    state.set("keywords", list(dict.fromkeys([*state.settings.keywords, *edit.words])))
+
+
+@_apply_one.register
+def _(edit: LookFirst, state: _State) -> None:
+    state.preview = True
+
+
+@_apply_one.register
+def _(edit: Retime, state: _State) -> None:
+    _retime(state)
+
+
+@_apply_one.register
+def _(edit: OutOfScope, state: _State) -> None:
+    state.out_of_scope.append(edit.topic)
 
 
 _FIRST = (AddLanguages, RemoveLanguages, OnlyLanguages, AspectEdit)
@@ -332,8 +352,8 @@ def apply_edits(
     rules_for: RulesFor,
     styles: dict[str, StylePreset],
     presets: dict[str, PresetSpec],
+    limits: EditLimits,
     translate: Translate | None = None,
-    limits: EditLimits | None = None,
     duration: float | None = None,
     shared: set[str] | None = None,
 ) -> Outcome:
@@ -352,7 +372,7 @@ def apply_edits(
         styles,
         presets,
         translate,
-        limits or EditLimits(),
+        limits,
         duration,
         shared or set(),
     )
@@ -364,7 +384,7 @@ def apply_edits(
 
     ordered = [e for e in edits if first(e)] + [e for e in edits if not first(e)]
     for edit in ordered:
-        _apply_one(state, edit)
+        _apply_one(edit, state)
     if any(change.field in _REWRAP for change in state.changes):
         _rewrap(state)
     _check_timing(state)
