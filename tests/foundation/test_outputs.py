@@ -10,7 +10,6 @@ import pytest
 
 from skill_runtime.errors import SkillError
 from skill_runtime.outputs import Expect, OutputSet, safe_stem, shown, verify, where_written
-from skill_runtime.results import MediaFile
 from skill_runtime.store import Store
 
 
@@ -82,8 +81,8 @@ def test_a_cut_mp4_is_not_complete(tmp_path: Path) -> None:
 def test_control_characters_never_reach_a_name_or_a_message() -> None:
     assert safe_stem("new\nline\ttab\u2028") == "new_line_tab_"
     assert shown("a\nb") == "a\\nb"
-    media = [MediaFile(path=Path("/o/new_line.en.srt"), kind="subtitles")]
-    assert where_written(Path("/i/new\nline.mp4"), media)["reason"] == "control"
+    said = where_written(Path("/i/new\nline.mp4"), Path("/o"), "new_line")
+    assert (said["stem"], said["reason"]) == ("new_line", "control")
 
 
 def test_an_out_folder_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
@@ -107,7 +106,24 @@ def test_a_long_source_name_gives_names_that_fit_the_file_system(tmp_path: Path,
     for suffix in suffixes:
         outs.temp(suffix, Expect("json")).write_text("{}")
     written = outs.commit()
-    assert all(path.is_file() and len(path.name.encode()) <= 255 for path in written.values())
-    media = [MediaFile(path=written[".captioned.mp4"], kind="video", format="mp4")]
-    said = where_written(Path(f"{source}.mp4"), media)
+    assert all(path.is_file() and len(path.name.encode()) <= 255 for path in written.files.values())
+    said = where_written(Path(f"{source}.mp4"), outs.folder, written.stem)
     assert (said["stem"], said["reason"]) == (outs.stem, "shortened")
+
+
+def test_commit_returns_the_stem_it_chose_and_the_answer_names_it(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "talk.en.srt").write_text("someone else's")
+    outs = _set(tmp_path, [".en.srt"])
+    outs.temp(".en.srt", Expect("srt", 1)).write_text("1\n00:00:00,000 --> 00:00:01,000\nHi\n")
+    written = outs.commit()
+    assert (written.stem, sorted(written.files)) == ("talk-2", [".en.srt"])
+    assert written.files[".en.srt"] == outs.folder / "talk-2.en.srt"
+    said = where_written(Path("/media/talk.mp4"), outs.folder, written.stem)
+    assert said == {"folder": str(outs.folder), "stem": "talk-2", "reason": "numbered"}
+
+
+def test_a_set_under_the_plain_name_needs_no_explanation(tmp_path: Path) -> None:
+    said = where_written(Path("/media/talk-2.mp4"), tmp_path, "talk-2")
+    assert (said["stem"], said["reason"]) == (None, None)
+    assert where_written(Path("/media/talk.mp4"), None, "")["folder"] is None

@@ -161,7 +161,7 @@ class Worker:
             ctx.progress.status("batch/waiting_encode")
             with self._encode:
                 missing = pipeline.make_tracks(work, ctx)
-                media = pipeline.render_outputs(work, ctx)
+                media = pipeline.render_outputs(work, ctx).media
             if missing:
                 raise pipeline.missing_languages(missing, work, media, ctx)
             outcome.outputs = publish(media, info.path.stem, item, self.out_dir)
