@@ -4,6 +4,7 @@ takes a final name."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,13 +63,18 @@ def test_an_incomplete_file_stops_the_whole_set(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "talk.en.srt").read_text() == "old"
 
 
-def test_a_cut_mp4_is_not_complete(tmp_path: Path) -> None:
+def _mp4(tmp_path: Path) -> Path:
     whole = tmp_path / "whole.mp4"
     subprocess.run(
         ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:d=3",
          "-c:v", "libx264", "-movflags", "+faststart", str(whole)],
         check=True,
     )  # fmt: skip
+    return whole
+
+
+def test_a_cut_mp4_is_not_complete(tmp_path: Path) -> None:
+    whole = _mp4(tmp_path)
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
     empty = tmp_path / "empty.mp4"
@@ -76,6 +82,28 @@ def test_a_cut_mp4_is_not_complete(tmp_path: Path) -> None:
     assert verify(whole, Expect("mp4")) is None
     assert verify(cut, Expect("mp4")) is not None
     assert verify(empty, Expect("mp4")) == "empty"
+
+
+def test_without_av_an_mp4_is_still_checked_by_its_box_structure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "av", None)  # a core install: `import av` fails
+    whole = _mp4(tmp_path)
+    data = whole.read_bytes()
+    ftyp = data[: int.from_bytes(data[:4], "big")]
+    cases = {
+        "cut.mp4": data[: len(data) // 2],
+        "no-index.mp4": ftyp + (8).to_bytes(4, "big") + b"mdat",
+        "noise.mp4": b"\x00\x00\x00\x03junk" * 10,
+    }
+    for name, content in cases.items():
+        (tmp_path / name).write_bytes(content)
+    assert verify(whole, Expect("mp4")) is None
+    assert {name: verify(tmp_path / name, Expect("mp4")) for name in cases} == {
+        "cut.mp4": "cut short",
+        "no-index.mp4": "no index",
+        "noise.mp4": "not an MP4",
+    }
 
 
 def test_control_characters_never_reach_a_name_or_a_message() -> None:
