@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .captions import CaptionOptions
@@ -28,7 +28,6 @@ class Context:
     language: str | None = None
     model: str | None = None
     overwrite: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
     # `--rendition`: the version of the current file an edit, export or preview is for.
     rendition: str | None = None
 

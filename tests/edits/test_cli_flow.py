@@ -91,8 +91,9 @@ def test_the_edit_answer_says_what_changed(flow: Flow) -> None:
 
 def test_a_later_process_sees_both_caption_tracks(flow: Flow) -> None:
     state = json.loads(_ok(flow, "state"))
-    kinds = [t.get("m", {}).get("kind") for t in state["draft"]["t"]]
-    assert kinds.count("Captions (en)") == 1 and kinds.count("Captions (es)") == 1
+    labels = [t["label"] for t in state["timeline"]["tracks"]]
+    assert labels.count("Captions (en)") == 1 and labels.count("Captions (es)") == 1
+    assert state["timeline"]["languages"] == ["en", "es"]
 
 
 def test_export_renders_an_mp4_with_the_edited_style(flow: Flow) -> None:

@@ -80,6 +80,5 @@ def test_a_failing_translator_costs_only_its_language_and_it_is_added_later_from
         env |= {"OPENAI_BASE_URL": endpoint.base_url, "AI_SUBTITLES_MODEL": str(tmp_path / "none")}
         added = _run(env, out, "chat", "add Spanish")
     assert added.returncode == 0, added.stderr
-    draft = json.loads(_run(env, out, "--json", "state").stdout)["draft"]
-    kinds = [track["m"].get("kind") for track in draft["t"]]
-    assert "Captions (en)" in kinds and "Captions (es)" in kinds
+    timeline = json.loads(_run(env, out, "--json", "state").stdout)["timeline"]
+    assert timeline["languages"] == ["en", "es"]

@@ -212,7 +212,7 @@ def test_state_lists_the_history_in_order(backend: LocalBackend) -> None:
 
 
 def _subtitle_bytes(backend: LocalBackend) -> dict[str, bytes]:
-    media = pipeline.render_outputs(backend.current_job(), backend.ctx, video=False)
+    media = pipeline.render_outputs(backend.current_job(), backend.ctx, video=False).media
     return {m.path.name: m.path.read_bytes() for m in media}
 
 

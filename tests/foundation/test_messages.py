@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from jinja2 import meta
 
-from skill_runtime.draft import Draft, Segment, Track, summarize
+from skill_runtime.cloud.draft import Draft, Segment, Track, summarize
 from skill_runtime.messages import environment, redact, render, template_names
 
 TOKEN = "nmv_usr_9f8e7d6c5b4a39281706"
@@ -129,7 +129,7 @@ def test_timeline_summary_has_the_seed_format() -> None:
             Track(tt=7, sg=[Segment(s=0, d=3_000, m={"text": "Urban Dreams"})]),
         ]
     )
-    assert render("timeline", tracks=summarize(draft)) == (
+    assert render("timeline", tracks=summarize(draft).tracks) == (
         "Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) "
         '3. Title: "Urban Dreams" (0-3s)'
     )
@@ -138,7 +138,7 @@ def test_timeline_summary_has_the_seed_format() -> None:
 def test_timeline_counts_caption_cues() -> None:
     cues = [Segment(s=i * 2000, d=1500, m={"text": f"line {i}"}) for i in range(5)]
     draft = Draft(t=[Track(tt=7, m={"kind": "Captions (es)"}, sg=cues)])
-    assert render("timeline", tracks=summarize(draft)) == (
+    assert render("timeline", tracks=summarize(draft).tracks) == (
         "Timeline (1 track): 1. Captions (es): 5 cues (0-9.5s)"
     )
 

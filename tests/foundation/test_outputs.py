@@ -4,13 +4,13 @@ takes a final name."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from skill_runtime.errors import SkillError
 from skill_runtime.outputs import Expect, OutputSet, safe_stem, shown, verify, where_written
-from skill_runtime.results import MediaFile
 from skill_runtime.store import Store
 
 
@@ -63,13 +63,18 @@ def test_an_incomplete_file_stops_the_whole_set(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "talk.en.srt").read_text() == "old"
 
 
-def test_a_cut_mp4_is_not_complete(tmp_path: Path) -> None:
+def _mp4(tmp_path: Path) -> Path:
     whole = tmp_path / "whole.mp4"
     subprocess.run(
         ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:d=3",
          "-c:v", "libx264", "-movflags", "+faststart", str(whole)],
         check=True,
     )  # fmt: skip
+    return whole
+
+
+def test_a_cut_mp4_is_not_complete(tmp_path: Path) -> None:
+    whole = _mp4(tmp_path)
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
     empty = tmp_path / "empty.mp4"
@@ -79,11 +84,33 @@ def test_a_cut_mp4_is_not_complete(tmp_path: Path) -> None:
     assert verify(empty, Expect("mp4")) == "empty"
 
 
+def test_without_av_an_mp4_is_still_checked_by_its_box_structure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "av", None)  # a core install: `import av` fails
+    whole = _mp4(tmp_path)
+    data = whole.read_bytes()
+    ftyp = data[: int.from_bytes(data[:4], "big")]
+    cases = {
+        "cut.mp4": data[: len(data) // 2],
+        "no-index.mp4": ftyp + (8).to_bytes(4, "big") + b"mdat",
+        "noise.mp4": b"\x00\x00\x00\x03junk" * 10,
+    }
+    for name, content in cases.items():
+        (tmp_path / name).write_bytes(content)
+    assert verify(whole, Expect("mp4")) is None
+    assert {name: verify(tmp_path / name, Expect("mp4")) for name in cases} == {
+        "cut.mp4": "cut short",
+        "no-index.mp4": "no index",
+        "noise.mp4": "not an MP4",
+    }
+
+
 def test_control_characters_never_reach_a_name_or_a_message() -> None:
     assert safe_stem("new\nline\ttab\u2028") == "new_line_tab_"
     assert shown("a\nb") == "a\\nb"
-    media = [MediaFile(path=Path("/o/new_line.en.srt"), kind="subtitles")]
-    assert where_written(Path("/i/new\nline.mp4"), media)["reason"] == "control"
+    said = where_written(Path("/i/new\nline.mp4"), Path("/o"), "new_line")
+    assert (said["stem"], said["reason"]) == ("new_line", "control")
 
 
 def test_an_out_folder_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
@@ -107,7 +134,24 @@ def test_a_long_source_name_gives_names_that_fit_the_file_system(tmp_path: Path,
     for suffix in suffixes:
         outs.temp(suffix, Expect("json")).write_text("{}")
     written = outs.commit()
-    assert all(path.is_file() and len(path.name.encode()) <= 255 for path in written.values())
-    media = [MediaFile(path=written[".captioned.mp4"], kind="video", format="mp4")]
-    said = where_written(Path(f"{source}.mp4"), media)
+    assert all(path.is_file() and len(path.name.encode()) <= 255 for path in written.files.values())
+    said = where_written(Path(f"{source}.mp4"), outs.folder, written.stem)
     assert (said["stem"], said["reason"]) == (outs.stem, "shortened")
+
+
+def test_commit_returns_the_stem_it_chose_and_the_answer_names_it(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "talk.en.srt").write_text("someone else's")
+    outs = _set(tmp_path, [".en.srt"])
+    outs.temp(".en.srt", Expect("srt", 1)).write_text("1\n00:00:00,000 --> 00:00:01,000\nHi\n")
+    written = outs.commit()
+    assert (written.stem, sorted(written.files)) == ("talk-2", [".en.srt"])
+    assert written.files[".en.srt"] == outs.folder / "talk-2.en.srt"
+    said = where_written(Path("/media/talk.mp4"), outs.folder, written.stem)
+    assert said == {"folder": str(outs.folder), "stem": "talk-2", "reason": "numbered"}
+
+
+def test_a_set_under_the_plain_name_needs_no_explanation(tmp_path: Path) -> None:
+    said = where_written(Path("/media/talk-2.mp4"), tmp_path, "talk-2")
+    assert (said["stem"], said["reason"]) == (None, None)
+    assert where_written(Path("/media/talk.mp4"), None, "")["folder"] is None

@@ -75,7 +75,7 @@ def test_the_hostile_table_burns_and_every_format_shows_it(
     )
     media = {
         m.path.name.split(".", 1)[1]: m.path
-        for m in pipeline.render_outputs(captioned, make_ctx(home, tmp_path / "out"))
+        for m in pipeline.render_outputs(captioned, make_ctx(home, tmp_path / "out")).media
     }
     expected = [cue.lines for cue in cues]
     # Each file re-fits the cues to its rules; the words come out the same, in order.

@@ -61,7 +61,7 @@ def test_sound_and_picture_of_different_lengths_are_accepted(
         source_language="en",
         tracks={"en": [Cue(start=0.5, end=min(sound_s, picture_s) - 0.5, lines=["Hi"])]},
     )
-    media = pipeline.render_outputs(captioned, make_ctx(home, tmp_path / "out"))
+    media = pipeline.render_outputs(captioned, make_ctx(home, tmp_path / "out")).media
     (video,) = [m.path for m in media if m.kind == "video"]
     assert _stream_seconds(video, "video") == pytest.approx(picture_s, abs=0.15)
     assert _stream_seconds(video, "audio") == pytest.approx(min(sound_s, picture_s), abs=0.15)

@@ -50,7 +50,7 @@ def _burn(clip: Path, tmp_path: Path, home: Path, **settings: Any) -> Path:
         source_language="en",
         tracks={"en": [CUE]},
     )
-    media = pipeline.render_outputs(captioned, make_ctx(home, tmp_path / "out"))
+    media = pipeline.render_outputs(captioned, make_ctx(home, tmp_path / "out")).media
     (video,) = [m.path for m in media if m.kind == "video"]
     return video
 

@@ -19,6 +19,7 @@ from ..cloud.account import balance, way_out_of_credits
 from ..cloud.changes import describe_changes
 from ..cloud.connection import Connection
 from ..cloud.conversation import ChatReply, converse
+from ..cloud.draft import Draft, summarize
 from ..cloud.exports import Destination, Exports
 from ..cloud.instruction import caption_instruction
 from ..cloud.models import UploadedFile
@@ -27,7 +28,6 @@ from ..cloud.settings import effective
 from ..cloud.timeline import read_draft
 from ..cloud.upload import check_files, send_files, send_urls
 from ..context import CaptionRequest, Context
-from ..draft import Draft, summarize
 from ..errors import SkillError
 from ..language_names import language_name
 from ..messages import render
@@ -117,12 +117,12 @@ class CloudBackend(Backend):
     def state(self) -> Result:
         def run() -> Result:
             self._ready()
-            tracks = summarize(read_draft(self.conn))
+            timeline = summarize(read_draft(self.conn))
             return Result(
                 action="state",
                 template="timeline",
-                context={"tracks": tracks},
-                data={"tracks": [t.model_dump() for t in tracks]},
+                context={"tracks": timeline.tracks},
+                data={"timeline": timeline.model_dump()},
             )
 
         return self._guard(run)
@@ -165,9 +165,8 @@ class CloudBackend(Backend):
         return converse(self.conn, text, self.ctx.config, self.ctx.progress)
 
     def _silent_edit(self, reply: ChatReply) -> Result:
-        after = reply.after or Draft()
-        changes = describe_changes(summarize(reply.before), summarize(after))
-        tracks = summarize(after)
+        tracks = summarize(reply.after or Draft()).tracks
+        changes = describe_changes(summarize(reply.before).tracks, tracks)
         return Result(
             action="chat",
             template="cloud/edit_applied",

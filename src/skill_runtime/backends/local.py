@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 
 from ..batch.models import BatchOptions, OnFile
 from ..context import CaptionRequest
-from ..draft import summarize
 from ..errors import SkillError
 from ..language_names import language_name
 from ..local import handoffs, imports, pipeline
@@ -40,6 +39,7 @@ from ..platform import detect_host
 from ..results import Check, MediaFile, Result
 from ..settings.edits import RenditionWords
 from ..settings.local import LocalSettings
+from ..track_summary import TimelineSummary
 from .base import Backend
 
 
@@ -160,10 +160,10 @@ class LocalBackend(Backend):
             job.settings.languages = work.settings.languages
             job.settings.burn_languages = work.settings.burn_languages
             work = job.model_copy(deep=True)
-        media = pipeline.render_outputs(work, self.ctx, video=not request.preview)
-        self._keep_outputs(work, media, rendered=not request.preview)
+        written = pipeline.render_outputs(work, self.ctx, video=not request.preview)
+        self._keep_outputs(work, written, rendered=not request.preview)
         if missing:
-            raise pipeline.missing_languages(missing, work, media, self.ctx)
+            raise pipeline.missing_languages(missing, work, written.media, self.ctx)
         if request.preview:
             return self.previewed(work, [contact_sheet(work, self.ctx)])
         carried = {
@@ -173,7 +173,7 @@ class LocalBackend(Backend):
             "options": _changes([c for c in options if c.field != "burn_languages"]),
             "settings": _changes(work.carried_over()),
         }
-        return self._captioned(work, media, "caption", carried)
+        return self._captioned(work, written, "caption", carried)
 
     def _is_subtitles(self, path: Path) -> bool:
         return path.suffix.lower().lstrip(".") in self.ctx.config.local.subtitle_extensions
@@ -249,13 +249,13 @@ class LocalBackend(Backend):
             done = imports.import_file(job, path, language, self.ctx)
             missing = imports.translate_missing(job, self.ctx)
             work = job.model_copy(deep=True)
-        media = pipeline.render_outputs(work, self.ctx, video=not request.preview)
-        self._keep_outputs(work, media, rendered=not request.preview)
+        written = pipeline.render_outputs(work, self.ctx, video=not request.preview)
+        self._keep_outputs(work, written, rendered=not request.preview)
         if missing:
-            raise pipeline.missing_languages(missing, work, media, self.ctx)
+            raise pipeline.missing_languages(missing, work, written.media, self.ctx)
         if request.preview:
             return self.previewed(work, [contact_sheet(work, self.ctx)])
-        result = self._captioned(work, media, "caption")
+        result = self._captioned(work, written, "caption")
         result.context["imported"] = [done.model_dump(mode="json")]
         result.data["imported"] = [done.model_dump(mode="json")]
         return result.model_copy(update={"template": "local/captioned_imported"})
@@ -296,9 +296,9 @@ class LocalBackend(Backend):
                 raise SkillError(
                     "no_captions", file_name=job.media.path.name, path=str(job.media.path)
                 )
-            media, report = pipeline.render_sized(job, self.ctx, target)
-            self._keep_outputs(job, media, rendered=False)
-            result = self._captioned(job, media, "export")
+            written, report = pipeline.render_sized(job, self.ctx, target)
+            self._keep_outputs(job, written, rendered=False)
+            result = self._captioned(job, written, "export")
             sized = report.model_dump()
             results.append(
                 result.model_copy(
@@ -321,21 +321,25 @@ class LocalBackend(Backend):
         """Render a rendition's outputs from the job's tracks and its settings (after edits, or
         export); a rendition whose look did not change since its last render is not drawn again."""
         if pipeline.up_to_date(job, self.ctx):
-            result = self._captioned(job, list(job.outputs), action)
+            kept = pipeline.Written(list(job.outputs), job.renditions[job.rendition].stem)
+            result = self._captioned(job, kept, action)
             result.context["unchanged"] = True
             return result
-        media = pipeline.render_outputs(job, self.ctx)
-        self._keep_outputs(job, media, rendered=True)
-        return self._captioned(job, media, action)
+        written = pipeline.render_outputs(job, self.ctx)
+        self._keep_outputs(job, written, rendered=True)
+        return self._captioned(job, written, action)
 
-    def _keep_outputs(self, job: CaptionJob, media: list[MediaFile], *, rendered: bool) -> None:
-        """The rendition's files; a full render also records the look it drew."""
+    def _keep_outputs(self, job: CaptionJob, written: pipeline.Written, *, rendered: bool) -> None:
+        """The rendition's files and their stem; a full render also records the look it drew."""
         digest = pipeline.look_digest(job) if rendered else None
+        media = written.media
         job.outputs = media
+        job.renditions[job.rendition].stem = written.stem
         with self.jobs() as session:
             saved = session.jobs.get(job.key)
             if saved is not None and job.rendition in saved.renditions:
                 rendition = saved.renditions[job.rendition]
+                rendition.stem = written.stem
                 rendition.outputs = media if rendered else _merged(rendition.outputs, media)
                 if rendered:
                     rendition.rendered = digest
@@ -345,12 +349,14 @@ class LocalBackend(Backend):
     def _captioned(
         self,
         job: CaptionJob,
-        media: list[MediaFile],
+        written: pipeline.Written,
         action: str,
         carried: dict[str, Any] | None = None,
     ) -> Result:
         burned = pipeline.burn_languages(job) if job.settings.burn else []
         shown_languages = pipeline.shown_languages(job)
+        media = written.media
+        folder = media[0].path.parent if media else None
         return Result(
             action=action,
             template="local/captioned",
@@ -370,7 +376,7 @@ class LocalBackend(Backend):
                 "names": self.language_names()
                 | {c: language_name(c) for c in job.settings.languages},
                 **_versions(job),
-                **where_written(job.media.path, media),
+                **where_written(job.media.path, folder, written.stem),
             },
             media=media,
             data={
@@ -431,15 +437,18 @@ class LocalBackend(Backend):
                 action="state",
                 template="local/state",
                 context={"tracks": [], "job": None, "others": others},
-                data={"job": None, "other_files": others, "draft": {}},
+                data={
+                    "job": None,
+                    "other_files": others,
+                    "timeline": TimelineSummary(tracks=[], duration_s=0).model_dump(),
+                },
             )
-        draft = job.to_draft()
-        tracks = summarize(draft)
+        timeline = job.timeline()
         return Result(
             action="state",
             template="local/state",
             context={
-                "tracks": tracks,
+                "tracks": timeline.tracks,
                 "job": job.describe(),
                 "file_name": job.media.path.name,
                 "others": others,
@@ -448,8 +457,7 @@ class LocalBackend(Backend):
             data={
                 "job": job.describe(),
                 "other_files": others,
-                "timeline": [t.model_dump() for t in tracks],
-                "draft": draft.model_dump(),
+                "timeline": timeline.model_dump(),
             },
         )
 
@@ -471,9 +479,9 @@ class LocalBackend(Backend):
                 target = size_target(
                     self.ctx.config.local.delivery, channel=wanted.deliver, max_bytes=limit
                 )
-                media, report = pipeline.render_sized(job, self.ctx, target)
-                self._keep_outputs(job, media, rendered=False)
-                result = self._captioned(job, media, "export")
+                written, report = pipeline.render_sized(job, self.ctx, target)
+                self._keep_outputs(job, written, rendered=False)
+                result = self._captioned(job, written, "export")
                 sized = report.model_dump()
                 results.append(
                     result.model_copy(

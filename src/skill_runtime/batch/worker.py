@@ -31,7 +31,7 @@ from ..local import pipeline
 from ..local.probe import probe
 from ..local.session import CaptionJob, fingerprint
 from ..messages import redact, render
-from ..outputs import safe_stem
+from ..outputs.names import MAX_NUMBER, safe_stem
 from ..results import MediaFile
 from ..settings.skill import SkillConfig
 from ..store import Store, home
@@ -63,15 +63,12 @@ def work_dir(out_dir: Path, name: str) -> Path:
     return out_dir / WORK_DIR / name
 
 
-_MAX_NUMBER = 999
-
-
 def _stem_for(
     suffixes: list[str], name: str, out_dir: Path, replaceable: set[Path], overwrite: bool
 ) -> str:
     """`name`, or `name-2`, `name-3`…: the first whose files are free or this file's own."""
     base = safe_stem(name)
-    for n in range(1, _MAX_NUMBER + 1):
+    for n in range(1, MAX_NUMBER + 1):
         stem = base if n == 1 else f"{base}-{n}"
         finals = [out_dir / f"{stem}{suffix}" for suffix in suffixes]
         if overwrite or all(not (f.exists() or f.is_symlink()) or f in replaceable for f in finals):
@@ -169,10 +166,8 @@ class Worker:
             )
             try:
                 media, missing = pipeline.caption_file(work, item.request, ctx, limits)
-            finally:
-                if (
-                    work.words and work.source_language
-                ):  # kept for a resume, even if the render failed
+            finally:  # the words are kept for a resume, even when the render failed
+                if work.words and work.source_language:
                     outcome.recognise_key = item.recognise_key
                     outcome.words, outcome.language = work.words, work.source_language
             if missing:

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from ..draft import TrackSummary
+from ..track_summary import TrackSummary
 
 ChangeKind = Literal["added", "removed", "changed"]
 

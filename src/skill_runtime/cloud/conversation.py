@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..draft import Draft
 from ..gui_phrases import translate_gui
 from ..progress import Progress
 from ..settings.skill import Action, SkillConfig
 from .connection import Connection
+from .draft import Draft
 from .sessions import SessionRecord
 from .sse import stream_chat
 from .timeline import read_draft

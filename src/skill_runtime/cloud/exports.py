@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..draft import Draft
 from ..errors import ErrorCode, SkillError
 from ..outputs import Expect, output_set
 from ..progress import Progress
@@ -22,6 +21,7 @@ from ..results import MediaFile
 from ..store import Store
 from .client import ApiFailure
 from .connection import Connection
+from .draft import Draft
 from .models import RenderPoll
 from .render import download, draft_hash, new_render_id, read_poll, submit_body, wait_for
 from .sessions import PendingRender, SessionRecord
@@ -185,7 +185,7 @@ class Exports:
             token = self.conn.auth.token()
             download(self.conn.client, url, token, temp, self.progress, source.name)
             try:
-                return outs.commit()[".mp4"]
+                return outs.commit().files[".mp4"]
             except SkillError as exc:
                 if exc.code != "output_incomplete":
                     raise

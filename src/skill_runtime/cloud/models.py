@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
-from ..draft import Draft
+from .draft import Draft
 
 
 class Loose(BaseModel):

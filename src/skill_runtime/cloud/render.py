@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_path
-from ..draft import Draft
 from ..errors import SkillError
 from ..progress import Progress
 from .client import ApiClient, parse, short
+from .draft import Draft
 from .models import RenderPoll
 
 DONE = {"completed", "complete", "succeeded", "success", "done", "finished"}

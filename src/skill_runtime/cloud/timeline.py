@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..draft import Draft
 from .client import parse
 from .connection import Connection
+from .draft import Draft
 from .models import SessionState
 from .sessions import SessionRecord
 

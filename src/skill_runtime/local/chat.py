@@ -23,7 +23,6 @@ from typing import Any
 
 from ..captions import CaptionSettings, Cue
 from ..context import CaptionRequest, Context
-from ..draft import summarize
 from ..errors import SkillError
 from ..language_names import language_name
 from ..results import Result
@@ -236,7 +235,7 @@ def _answer(
             "out_of_scope": outcome.out_of_scope if outcome else [],
             "refused": refused,
             "names": {code: language_name(code) for code in codes},
-            "tracks": summarize(job.to_draft()),
+            "tracks": job.timeline().tracks,
             "preview": preview,
             "rendition": job.rendition,
             "renditions": list(job.renditions),

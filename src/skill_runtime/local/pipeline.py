@@ -279,7 +279,15 @@ def name_prefix(job: CaptionJob) -> str:
     return f".{tag}" if tag else ""
 
 
-def render_outputs(job: CaptionJob, ctx: Context, *, video: bool = True) -> list[MediaFile]:
+@dataclass(frozen=True)
+class Written:
+    """A rendition's published files and the stem the output set chose for them."""
+
+    media: list[MediaFile]
+    stem: str
+
+
+def render_outputs(job: CaptionJob, ctx: Context, *, video: bool = True) -> Written:
     """Every subtitle file, then the MP4 (burned or soft) and a preview PNG, as one set.
 
     All are written under temporary names and renamed only when every one is
@@ -297,16 +305,14 @@ def render_outputs(job: CaptionJob, ctx: Context, *, video: bool = True) -> list
         kinds, soft_tracks = _write_text(job, drawn, outs)
         if video and info.has_video:
             kinds += _render_video(job, drawn, ctx, soft_tracks, outs)
-        finals = outs.commit()
-    media = [m.model_copy(update={"path": finals[suffix]}) for suffix, m in kinds]
+        done = outs.commit()
+    media = [m.model_copy(update={"path": done.files[suffix]}) for suffix, m in kinds]
     if video and not info.has_video:
         raise SkillError("needs_video", path=str(info.path)).with_media(media)
-    return media
+    return Written(media, done.stem)
 
 
-def render_sized(
-    job: CaptionJob, ctx: Context, target: SizeTarget
-) -> tuple[list[MediaFile], SizeReport]:
+def render_sized(job: CaptionJob, ctx: Context, target: SizeTarget) -> tuple[Written, SizeReport]:
     """Subtitle files as usual, then one MP4 no larger than the target, with burned captions.
 
     A chat or a mail client never shows a subtitle track, so the captions are
@@ -319,7 +325,7 @@ def render_sized(
         raise SkillError("no_captions", file_name=info.path.name, path=str(info.path))
     if not info.has_video:
         raise SkillError("needs_video", path=str(info.path)).with_media(
-            render_outputs(job, ctx, video=False)
+            render_outputs(job, ctx, video=False).media
         )
     settings = ctx.config.local
     full = drawing(job, ctx)
@@ -337,9 +343,10 @@ def render_sized(
         else:
             report = _encode_sized(job, ctx, target, full, soft_tracks, out)
         kinds.append((sized, _media(out, "video", None, "mp4")))
-        finals = outs.commit()
+        done = outs.commit()
     report = report.model_copy(update={"burned_for_chat": not job.settings.burn})
-    return [m.model_copy(update={"path": finals[suffix]}) for suffix, m in kinds], report
+    media = [m.model_copy(update={"path": done.files[suffix]}) for suffix, m in kinds]
+    return Written(media, done.stem), report
 
 
 def _rendered_burn(job: CaptionJob, ctx: Context) -> Path | None:
@@ -554,7 +561,7 @@ def caption_file(
             job.words, job.source_language = recognise_words(job.media, request, ctx)
     with limits.encode:
         missing = make_tracks(job, ctx)
-        media = render_outputs(job, ctx)
+        media = render_outputs(job, ctx).media
     return media, missing
 
 

@@ -22,10 +22,10 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from ..captions import CaptionSettings, Cue, Word
-from ..draft import TEXT, VIDEO, Draft, Segment, Track
 from ..results import MediaFile
 from ..settings.edit_models import Replace
 from ..store import Store
+from ..track_summary import TimelineSummary, TrackSummary
 from .cues.shift import shifted
 from .edits.apply import Change
 from .history import FIRST, EditHistory
@@ -45,6 +45,8 @@ class Rendition(BaseModel):
 
     settings: CaptionSettings = Field(default_factory=CaptionSettings)
     outputs: list[MediaFile] = Field(default_factory=list)
+    # The stem its last files were published under (`OutputSet.commit()` chose it).
+    stem: str = ""
     # The rendition it was made from: an attribute it never changed has that one's history.
     parent: str | None = None
     # What its last full render drew (see pipeline.look_digest); the same look is not drawn again.
@@ -140,32 +142,36 @@ class CaptionJob(BaseModel):
     def replacements(self) -> list[Replace]:
         return [e for entry in self.history.entries for e in entry.edits if isinstance(e, Replace)]
 
-    def to_draft(self) -> Draft:
-        """Video track (tt=0) plus one text track (tt=7) per language, one segment per cue."""
+    def timeline(self) -> TimelineSummary:
+        """The file's picture and sound as one track, then a caption track per language."""
         info = self.media
-        total = round(info.duration * 1000)
-        tracks: list[Track] = []
+        rows: list[TrackSummary] = []
         if info.has_video or info.has_audio:
-            tracks.append(
-                Track(
-                    tt=VIDEO,
-                    sg=[Segment(s=0, d=total, m={"name": info.path.name, "path": str(info.path)})],
-                    m={"name": info.path.name},
+            rows.append(
+                TrackSummary(
+                    index=1,
+                    label="Video",
+                    name=info.path.name,
+                    quoted=False,
+                    start_s=0.0,
+                    end_s=info.duration,
                 )
             )
         for language, cues in self.timed_tracks().items():
-            segments = [
-                Segment(
-                    s=round(c.start * 1000), d=round((c.end - c.start) * 1000), m={"text": c.text}
-                )
-                for c in cues
-            ]
-            tracks.append(
-                Track(
-                    tt=TEXT, sg=segments, m={"kind": f"Captions ({language})", "language": language}
+            one = cues[0].text if len(cues) == 1 else ""
+            rows.append(
+                TrackSummary(
+                    index=len(rows) + 1,
+                    label=f"Captions ({language})",
+                    name=" ".join(one.split()),
+                    quoted=len(cues) == 1,
+                    start_s=min((c.start for c in cues), default=0.0),
+                    end_s=max((c.end for c in cues), default=0.0),
+                    cues=len(cues),
+                    language=language,
                 )
             )
-        return Draft(t=tracks, d=total, m={"backend": "local"})
+        return TimelineSummary(tracks=rows, duration_s=info.duration)
 
     def describe(self) -> dict[str, Any]:
         """The job in readable keys, for `state --json`."""

@@ -1,8 +1,9 @@
-"""The timeline draft in NemoVideo's short-key shape, used by both backends.
+"""The timeline draft in NemoVideo's short-key shape: the cloud project's wire format.
 
 t = tracks, tt = track type (0 video, 1 audio, 7 text), sg = segments,
 d = duration in ms, m = metadata. Unknown keys are kept, so a cloud draft
-round-trips unchanged into an export.
+round-trips unchanged into an export. `summarize` turns it into the neutral
+`TimelineSummary` that `state` shows for either backend.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from ..track_summary import TimelineSummary, TrackSummary
 
 VIDEO, AUDIO, TEXT = 0, 1, 7
 
@@ -42,19 +45,6 @@ class Draft(BaseModel):
     m: dict[str, Any] = Field(default_factory=dict)
 
 
-class TrackSummary(BaseModel):
-    """One line of the timeline summary, ready for prompts/timeline.j2."""
-
-    index: int
-    label: str
-    name: str
-    quoted: bool
-    start_s: float
-    end_s: float
-    volume_pct: int | None = None
-    cues: int | None = None
-
-
 _LABELS = {VIDEO: "Video", AUDIO: "Audio", TEXT: "Text"}
 
 
@@ -69,7 +59,7 @@ def _name(track: Track) -> tuple[str, bool]:
     return "", False
 
 
-def summarize(draft: Draft) -> list[TrackSummary]:
+def summarize(draft: Draft) -> TimelineSummary:
     rows = []
     for i, track in enumerate(draft.t, start=1):
         name, quoted = _name(track)
@@ -79,6 +69,7 @@ def summarize(draft: Draft) -> list[TrackSummary]:
         label = track.m.get("kind") or _LABELS.get(track.tt, f"Track type {track.tt}")
         if track.tt == TEXT and len(track.sg) == 1 and "kind" not in track.m:
             label = "Title"
+        language = track.m.get("language")
         rows.append(
             TrackSummary(
                 index=i,
@@ -88,7 +79,9 @@ def summarize(draft: Draft) -> list[TrackSummary]:
                 start_s=start / 1000,
                 end_s=end / 1000,
                 volume_pct=round(float(volume) * 100) if volume is not None else None,
-                cues=len(track.sg) if track.tt == TEXT and len(track.sg) > 1 else None,
+                cues=len(track.sg) if track.tt == TEXT else None,
+                language=str(language) if track.tt == TEXT and language else None,
             )
         )
-    return rows
+    length = max((row.end_s for row in rows), default=0.0)
+    return TimelineSummary(tracks=rows, duration_s=max(draft.d / 1000, length))
