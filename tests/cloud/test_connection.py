@@ -14,6 +14,7 @@ from skill_runtime.cloud.auth import STORE_NAME, AuthRecord
 from skill_runtime.cloud.client import ApiClient, ApiFailure
 from skill_runtime.cloud.settings import check_url, effective
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.errors import SkillError
 
 from .conftest import Harness
@@ -258,7 +259,7 @@ def test_environment_overrides_intervals_and_base() -> None:
         "NEMO_POLL_INTERVAL_S": "0.5",
         "NEMO_RETRY_AFTER_S": "2",
     }
-    settings = effective(config().cloud, env)
+    settings = effective(config().cloud, Environment.read(source=env))
     assert (settings.base_url, settings.poll_interval_s, settings.retry_after_s) == (
         "http://127.0.0.1:9",
         0.5,

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from skill_runtime.backends.local import LocalBackend
+from skill_runtime.environment import Environment
 from skill_runtime.local.accel import cuda_devices, detect, encoder_args
 from skill_runtime.local.asr.models import load_model
 from skill_runtime.settings.local import VideoSettings
@@ -30,7 +31,7 @@ def test_doctor_names_the_acceleration_in_use(home: Path, tmp_path: Path) -> Non
 def test_without_a_gpu_whisper_and_the_encoder_run_on_the_cpu(home: Path) -> None:
     from skill_runtime.config import config
 
-    model = load_model(config().local.model, None)
+    model = load_model(config().local.model, None, Environment.read(config()))
     assert model.model.device == "cpu" and model.model.compute_type.startswith("int8")
     args = encoder_args(VideoSettings())
     assert args[args.index("-c:v") + 1] == "libx264"
@@ -41,7 +42,7 @@ def test_without_a_gpu_whisper_and_the_encoder_run_on_the_cpu(home: Path) -> Non
 def test_with_a_gpu_whisper_runs_on_cuda_in_float16(home: Path) -> None:
     from skill_runtime.config import config
 
-    model = load_model(config().local.model, None)
+    model = load_model(config().local.model, None, Environment.read(config()))
     assert model.model.device == "cuda"
     assert model.model.compute_type == "float16"
 
