@@ -18,12 +18,13 @@ def _positive(env: Environment, name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
+    fix = f"Set {name} to a number of seconds (e.g. 0.5), or unset it."
     try:
         value = float(raw)
     except ValueError as exc:
-        raise SkillError("usage", problem=f"{name} must be a number of seconds") from exc
+        raise SkillError("usage", problem=f"{name} must be a number of seconds", usage=fix) from exc
     if value < 0:
-        raise SkillError("usage", problem=f"{name} must not be negative")
+        raise SkillError("usage", problem=f"{name} must not be negative", usage=fix)
     return value
 
 
