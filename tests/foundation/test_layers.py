@@ -221,20 +221,6 @@ LOOPS = {
 }
 
 
-@pytest.mark.parametrize(("files", "loop"), LOOPS.values(), ids=list(LOOPS))
-def test_the_check_finds_a_loop(
-    files: dict[str, str], loop: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    name = f"loopfixture_{abs(hash(tuple(files))) % 10**8}"
-    for path, text in {"__init__.py": "", **files}.items():
-        where = tmp_path / name / path
-        where.parent.mkdir(parents=True, exist_ok=True)
-        where.write_text(textwrap.dedent(text), encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    found = cycles(import_graph(name))
-    assert found == [[f"{name}.{m}" for m in loop]]
-
-
 def _package(files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     name = f"layerfixture_{abs(hash(tuple(files))) % 10**8}"
     for path, text in {"__init__.py": "", **files}.items():
@@ -243,6 +229,15 @@ def _package(files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPa
         where.write_text(textwrap.dedent(text), encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     return name
+
+
+@pytest.mark.parametrize(("files", "loop"), LOOPS.values(), ids=list(LOOPS))
+def test_the_check_finds_a_loop(
+    files: dict[str, str], loop: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = _package(files, tmp_path, monkeypatch)
+    found = cycles(import_graph(name))
+    assert found == [[f"{name}.{m}" for m in loop]]
 
 
 FIXTURE_LAYERS = [
