@@ -24,6 +24,7 @@ from .backends import Backend, actions, get_backend
 from .batch.models import BatchOptions, FileReport, OnFile
 from .config import config
 from .context import CaptionRequest, Context
+from .environment import Environment
 from .errors import ErrorCode, SkillError
 from .language_tags import canonical, canonical_list
 from .manifest import manifest
@@ -210,20 +211,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _context(
-    args: argparse.Namespace, cfg: SkillConfig, host: Host, progress: Progress | None = None
+    args: argparse.Namespace,
+    cfg: SkillConfig,
+    env: Environment,
+    host: Host,
+    progress: Progress | None = None,
 ) -> Context:
     spoken = getattr(args, "language", None)
     language = canonical(spoken, cfg.translation, option="--language") if spoken else None
     return Context(
         config=cfg,
-        store=Store(),
+        store=Store(home(env)),
         out_dir=(getattr(args, "out", None) or Path.cwd() / "ai-subtitles-output").resolve(),
         progress=progress or Progress(quiet=getattr(args, "quiet", False)),
         version=manifest().version,
         platform=host.header,
+        env=env,
         # Whisper knows languages, not regions: en-US is recognised as en.
         language=language.split("-")[0] if language else None,
-        model=getattr(args, "model", None) or os.environ.get("AI_SUBTITLES_MODEL"),
+        model=getattr(args, "model", None) or env.get(cfg.local.model.env_var),
         overwrite=getattr(args, "overwrite", False),
         rendition=getattr(args, "rendition", None),
     )
@@ -367,11 +373,14 @@ def _doctor(ctx: Context, host: Host) -> Result:
 def results(argv: Sequence[str], progress: Progress) -> Iterator[Result]:
     """One command line's results, for a front door other than stdout (the MCP server)."""
     cfg = config()
-    yield from _run(build_parser().parse_args(list(argv)), cfg, progress)
+    yield from _run(build_parser().parse_args(list(argv)), cfg, Environment.read(cfg), progress)
 
 
 def _run(
-    args: argparse.Namespace, cfg: SkillConfig, progress: Progress | None = None
+    args: argparse.Namespace,
+    cfg: SkillConfig,
+    env: Environment,
+    progress: Progress | None = None,
 ) -> Iterator[Result]:
     """Each action's result as soon as it is done, so a later failure loses nothing."""
     if args.command == "route":
@@ -384,8 +393,8 @@ def _run(
             data={"action": decision.action, "then": decision.then, "rule": decision.rule},
         )
         return
-    host = detect_host(cfg.hosts)
-    ctx = _context(args, cfg, host, progress)
+    host = detect_host(cfg.hosts, env)
+    ctx = _context(args, cfg, env, host, progress)
     if args.command == "doctor":
         yield _doctor(ctx, host)
         return
@@ -502,14 +511,17 @@ def main(
     _stop_on_sigterm()
     as_json = "--json" in argv
     done: list[Result] = []
+    # Read before skill.yaml so a broken skill.yaml still honours AI_SUBTITLES_DEBUG.
+    env = Environment.read()
     try:
         cfg = config()
+        env = Environment.read(cfg)
         args = build_parser().parse_args(argv)
         if args.command == "mcp":  # a server, not a result: the launcher provides it
             if servers is None or "mcp" not in servers:
                 raise SkillError("mcp_missing")
             return servers["mcp"](args)
-        for result in _run(args, cfg):
+        for result in _run(args, cfg, env):
             done.append(result)
             if not as_json:
                 _print_text(result)
@@ -527,7 +539,7 @@ def main(
     except KeyboardInterrupt:
         return _fail("interrupted", {}, as_json, config().exit_status("interrupted"), done=done)
     except Exception as exc:
-        if os.environ.get("AI_SUBTITLES_DEBUG"):
+        if env.debug:
             raise
         state = state_error(exc) if isinstance(exc, OSError) else None
         if state is not None:

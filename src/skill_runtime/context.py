@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .captions import CaptionOptions
+from .environment import Environment
 from .progress import Progress
 from .settings.skill import SkillConfig
 from .store import Store
@@ -25,6 +26,8 @@ class Context:
     progress: Progress
     version: str
     platform: str
+    # The process's variables, read once at start-up (`Environment.read`).
+    env: Environment
     language: str | None = None
     model: str | None = None
     overwrite: bool = False

@@ -10,14 +10,13 @@ seed's rule: `~/.clawhub/` and OpenClaw's skill folders, `.cursor/skills/`).
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Mapping
 from itertools import pairwise
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from .environment import Environment
 from .errors import SkillError
 from .settings.hosts import HostRule
 from .skill_files import skill_root
@@ -59,9 +58,9 @@ def _from_install_path(where: Path, home: Path) -> str:
     return "unknown"
 
 
-def _marked(rule: HostRule, environ: Mapping[str, str]) -> str | None:
+def _marked(rule: HostRule, env: Environment) -> str | None:
     for name, wanted in rule.env.items():
-        value = environ.get(name, "")
+        value = env.get(name) or ""
         if value and (not wanted or value == wanted):
             return name
     return None
@@ -69,19 +68,18 @@ def _marked(rule: HostRule, environ: Mapping[str, str]) -> str | None:
 
 def detect_host(
     rules: list[HostRule],
-    environ: Mapping[str, str] | None = None,
+    env: Environment,
     install_dir: Path | None = None,
     home: Path | None = None,
 ) -> Host:
-    environ = os.environ if environ is None else environ
     known = {r.name: r for r in [*rules, UNKNOWN]}
-    chosen = environ.get(OVERRIDE, "").strip().lower()
+    chosen = env.platform.lower()
     if chosen:
         if chosen not in known:
             raise SkillError("platform_unknown", value=chosen, names=sorted(known))
         return Host(rule=known[chosen], found_by=OVERRIDE)
     for rule in rules:
-        marker = _marked(rule, environ)
+        marker = _marked(rule, env)
         if marker:
             return Host(rule=rule, found_by=marker)
     where = (install_dir or skill_root()).resolve()

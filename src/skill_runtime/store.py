@@ -22,6 +22,7 @@ import platformdirs
 from pydantic import BaseModel, ValidationError
 
 from . import atomic
+from .environment import Environment
 from .errors import SkillError
 from .messages import render
 
@@ -32,8 +33,9 @@ LOCK_TIMEOUT_S = 600.0
 APP_NAME = "ai-subtitles-for-video"
 
 
-def home() -> Path:
-    override = os.environ.get("AI_SUBTITLES_HOME")
+def home(env: Environment | None = None) -> Path:
+    """The state folder; code that runs before a `Context` exists reads the variable here."""
+    override = (env or Environment.read()).home
     if override:
         return Path(override).expanduser().resolve()
     return platformdirs.user_data_path(APP_NAME)

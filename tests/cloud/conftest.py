@@ -15,6 +15,7 @@ from emulator import Emulator, EmulatorState
 from skill_runtime.backends.cloud import CloudBackend
 from skill_runtime.config import config
 from skill_runtime.context import Context
+from skill_runtime.environment import Environment
 from skill_runtime.progress import Progress
 from skill_runtime.store import Store
 
@@ -47,11 +48,14 @@ class Harness:
             progress=Progress(stream=self.stderr),
             version="1.0.0",
             platform="unknown",
+            env=Environment.read(config()),
             language="en",
         )
         self.sleeps: list[float] = []
 
     def backend(self) -> CloudBackend:
+        # Each backend is a new run: it sees the variables the test has set by now.
+        self.ctx.env = Environment.read(config())
         return CloudBackend(self.ctx, sleep=self.sleeps.append)
 
 

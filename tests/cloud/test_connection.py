@@ -14,7 +14,9 @@ from skill_runtime.cloud.auth import STORE_NAME, AuthRecord
 from skill_runtime.cloud.client import ApiClient, ApiFailure
 from skill_runtime.cloud.settings import check_url, effective
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.errors import SkillError
+from skill_runtime.messages import render
 
 from .conftest import Harness
 
@@ -258,7 +260,7 @@ def test_environment_overrides_intervals_and_base() -> None:
         "NEMO_POLL_INTERVAL_S": "0.5",
         "NEMO_RETRY_AFTER_S": "2",
     }
-    settings = effective(config().cloud, env)
+    settings = effective(config().cloud, Environment.read(source=env))
     assert (settings.base_url, settings.poll_interval_s, settings.retry_after_s) == (
         "http://127.0.0.1:9",
         0.5,
@@ -278,3 +280,14 @@ def test_doctor_reports_an_unreachable_service_without_failing_doctor(
     (check,) = harness.backend().doctor()
     assert (check.ok, check.required) == (False, False)
     assert "not reachable" in check.detail
+
+
+@pytest.mark.parametrize("value", ["abc", "-1"])
+def test_a_bad_timing_override_is_a_usage_error_that_names_it(value: str) -> None:
+    env = Environment.read(source={"NEMO_POLL_INTERVAL_S": value})
+    with pytest.raises(SkillError) as err:
+        effective(config().cloud, env)
+    message = render(f"errors/{err.value.code}", **err.value.context)
+    assert err.value.code == "usage"
+    assert "NEMO_POLL_INTERVAL_S" in message
+    assert "Set NEMO_POLL_INTERVAL_S to a number of seconds" in message

@@ -11,6 +11,7 @@ from skill_runtime.backends.local import LocalBackend
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
 from skill_runtime.context import CaptionRequest, Context
+from skill_runtime.environment import Environment
 from skill_runtime.errors import SkillError
 from skill_runtime.handlers import say
 from skill_runtime.local.chat import CaptionNext, RenderNext, respond
@@ -44,6 +45,7 @@ def backend(tmp_path: Path) -> LocalBackend:
         progress=Progress(quiet=True),
         version="test",
         platform="test",
+        env=Environment.read(config()),
     )
     return LocalBackend(ctx)
 
@@ -76,6 +78,8 @@ def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _say(backend: LocalBackend, text: str) -> str:
+    # Each sentence is a new run of the CLI: it sees the variables the test has set by now.
+    backend.ctx.env = Environment.read(config())
     result = backend.chat(text)
     return render(result.template, **result.context)
 

@@ -16,6 +16,7 @@ from skill_runtime.backends.local import LocalBackend
 from skill_runtime.captions import Cue, Word
 from skill_runtime.config import config
 from skill_runtime.context import Context
+from skill_runtime.environment import Environment
 from skill_runtime.errors import SkillError
 from skill_runtime.local import pipeline
 from skill_runtime.local.edits.undo import UndoRequest, interpret_undo
@@ -57,6 +58,7 @@ def backend(tmp_path: Path, clip: Path) -> LocalBackend:
         progress=Progress(quiet=True),
         version="test",
         platform="test",
+        env=Environment.read(config()),
     )
     backend = LocalBackend(ctx)
     with backend.jobs() as session:

@@ -27,6 +27,7 @@ from skill_runtime.backends.local import LocalBackend
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
 from skill_runtime.context import Context
+from skill_runtime.environment import Environment
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip
 from skill_runtime.progress import Progress
@@ -165,6 +166,7 @@ def captioned_home(tmp_path: Path) -> Cli:
             progress=Progress(quiet=True),
             version="test",
             platform="test",
+            env=Environment.read(config()),
         )
     )
     with backend.jobs() as session:

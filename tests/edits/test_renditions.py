@@ -19,6 +19,7 @@ from skill_runtime.backends.local import LocalBackend
 from skill_runtime.captions import Cue, Word
 from skill_runtime.config import config
 from skill_runtime.context import Context
+from skill_runtime.environment import Environment
 from skill_runtime.errors import SkillError
 from skill_runtime.local.chat import CaptionNext, respond
 from skill_runtime.local.probe import probe
@@ -53,6 +54,7 @@ def _backend(tmp_path: Path, clip: Path, rendition: str | None = None) -> LocalB
         progress=Progress(quiet=True),
         version="test",
         platform="test",
+        env=Environment.read(config()),
         rendition=rendition,
     )
     return LocalBackend(ctx)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.messages import render
 from skill_runtime.platform import command_found, detect_host
 
@@ -24,7 +25,12 @@ from skill_runtime.platform import command_found, detect_host
 def test_the_host_line_says_plainly_what_is_sent(
     tmp_path: Path, environ: dict[str, str], says: str, never: str
 ) -> None:
-    host = detect_host(config().hosts, environ, install_dir=tmp_path, home=tmp_path / "home")
+    host = detect_host(
+        config().hosts,
+        Environment.read(config(), environ),
+        install_dir=tmp_path,
+        home=tmp_path / "home",
+    )
     line = render("doctor_host", host=host)
     assert says in line and never not in line
 

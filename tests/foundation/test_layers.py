@@ -115,15 +115,34 @@ def runtime_graph() -> dict[str, set[str]]:
     return import_graph(PACKAGE)
 
 
-def layer_of(module: str) -> tuple[int, str] | None:
-    """(layer index, the table's module name) for a module of the package; None for the root."""
+def layer_of(module: str, layers: list[Layer] = LAYERS) -> tuple[int, str] | None:
+    """(layer index, the table's module name) for a module of a package; None for the root."""
     parts = module.split(".")
     if len(parts) < 2:
         return None
-    for i, layer in enumerate(LAYERS):
+    for i, layer in enumerate(layers):
         if parts[1] in layer.modules:
             return i, parts[1]
     raise AssertionError(f"{module} is in no layer of ARCHITECTURE.md")
+
+
+def wrong_imports(edges: dict[str, set[str]], layers: list[Layer], own: int) -> list[str]:
+    """Imports from layer `own` that point up, or across an independent layer."""
+    layer = layers[own]
+    wrong = []
+    for module, targets in sorted(edges.items()):
+        at = layer_of(module, layers)
+        if at is None or at[0] != own:
+            continue
+        for target in sorted(targets):
+            there = layer_of(target, layers)
+            if there is None:
+                continue
+            upward = there[0] < own
+            across = layer.independent and there[0] == own and there[1] != at[1]
+            if upward or across:
+                wrong.append(f"{module} → {target}")
+    return wrong
 
 
 def _shown(loops: Iterable[list[str]]) -> str:
@@ -156,20 +175,7 @@ def test_every_module_is_in_exactly_one_layer() -> None:
 
 @pytest.mark.parametrize("layer", LAYERS, ids=lambda layer: layer.name)
 def test_a_layer_imports_only_its_own_and_the_layers_below(layer: Layer) -> None:
-    own = LAYERS.index(layer)
-    wrong = []
-    for module, targets in sorted(runtime_graph().items()):
-        at = layer_of(module)
-        if at is None or at[0] != own:
-            continue
-        for target in sorted(targets):
-            there = layer_of(target)
-            if there is None:
-                continue
-            upward = there[0] < own
-            across = layer.independent and there[0] == own and there[1] != at[1]
-            if upward or across:
-                wrong.append(f"{module} → {target}")
+    wrong = wrong_imports(runtime_graph(), LAYERS, LAYERS.index(layer))
     assert not wrong, "\n".join(wrong)
 
 
@@ -215,15 +221,70 @@ LOOPS = {
 }
 
 
-@pytest.mark.parametrize(("files", "loop"), LOOPS.values(), ids=list(LOOPS))
-def test_the_check_finds_a_loop(
-    files: dict[str, str], loop: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    name = f"loopfixture_{abs(hash(tuple(files))) % 10**8}"
+def _package(files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    name = f"layerfixture_{abs(hash(tuple(files))) % 10**8}"
     for path, text in {"__init__.py": "", **files}.items():
         where = tmp_path / name / path
         where.parent.mkdir(parents=True, exist_ok=True)
         where.write_text(textwrap.dedent(text), encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
+    return name
+
+
+@pytest.mark.parametrize(("files", "loop"), LOOPS.values(), ids=list(LOOPS))
+def test_the_check_finds_a_loop(
+    files: dict[str, str], loop: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = _package(files, tmp_path, monkeypatch)
     found = cycles(import_graph(name))
     assert found == [[f"{name}.{m}" for m in loop]]
+
+
+FIXTURE_LAYERS = [
+    Layer("top", ("cli",), independent=False),
+    Layer("engines", ("local", "cloud"), independent=True),
+    Layer("shared", ("store",), independent=False),
+]
+WRONG = {
+    "upward at load": ({"store.py": "from . import cli\n"}, 2, ["store → cli"]),
+    "upward inside a function": (
+        {"store.py": "def f():\n    from .cli import run\n"},
+        2,
+        ["store → cli"],
+    ),
+    "upward for type checking": (
+        {
+            "store.py": "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    from . import cli\n"
+        },
+        2,
+        ["store → cli"],
+    ),
+    "across independent engines": (
+        {"local/__init__.py": "", "local/run.py": "from ..cloud import api\n", "cloud/api.py": ""},
+        1,
+        ["local.run → cloud", "local.run → cloud.api"],
+    ),
+}
+
+
+@pytest.mark.parametrize(("files", "layer", "wrong"), WRONG.values(), ids=list(WRONG))
+def test_the_check_finds_a_wrong_import(
+    files: dict[str, str],
+    layer: int,
+    wrong: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    base = {"cli.py": "def run():\n    pass\n", "store.py": "", "cloud/__init__.py": ""}
+    name = _package({**base, **files}, tmp_path, monkeypatch)
+    found = wrong_imports(import_graph(name), FIXTURE_LAYERS, layer)
+    assert found == [" → ".join(f"{name}.{m}" for m in pair.split(" → ")) for pair in wrong]
+
+
+def test_the_check_refuses_a_module_the_table_does_not_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = _package({"cli.py": "from . import stray\n", "stray.py": ""}, tmp_path, monkeypatch)
+    with pytest.raises(AssertionError, match="stray is in no layer"):
+        wrong_imports(import_graph(name), FIXTURE_LAYERS, 0)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.errors import SkillError
 from skill_runtime.platform import attribution_headers, detect_host
 
@@ -32,13 +33,22 @@ ENVIRONMENTS = [
 def test_host_from_environment(
     tmp_path: Path, environ: dict[str, str], name: str, header: str
 ) -> None:
-    host = detect_host(config().hosts, environ, install_dir=tmp_path, home=tmp_path / "home")
+    host = detect_host(
+        config().hosts,
+        Environment.read(config(), environ),
+        install_dir=tmp_path,
+        home=tmp_path / "home",
+    )
     assert (host.rule.name, host.header) == (name, header)
 
 
 def test_an_unknown_override_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(SkillError) as caught:
-        detect_host(config().hosts, {"AI_SUBTITLES_PLATFORM": "vscode"}, install_dir=tmp_path)
+        detect_host(
+            config().hosts,
+            Environment.read(config(), {"AI_SUBTITLES_PLATFORM": "vscode"}),
+            install_dir=tmp_path,
+        )
     assert caught.value.code == "platform_unknown"
     assert config().exit_status("platform_unknown") == 2
 
@@ -59,7 +69,9 @@ LAYOUTS = [
 def test_install_path_without_markers(tmp_path: Path, folder: str, expected: str) -> None:
     install = tmp_path / folder
     install.mkdir(parents=True)
-    host = detect_host(config().hosts, {}, install_dir=install, home=tmp_path / "home")
+    host = detect_host(
+        config().hosts, Environment.read(config(), {}), install_dir=install, home=tmp_path / "home"
+    )
     assert host.rule.name == expected
 
 
@@ -67,7 +79,9 @@ def test_clawhub_origin_file_marks_any_folder(tmp_path: Path) -> None:
     install = tmp_path / "anywhere" / "ai-subtitles-for-video"
     (install / ".clawhub").mkdir(parents=True)
     (install / ".clawhub" / "origin.json").write_text("{}")
-    host = detect_host(config().hosts, {}, install_dir=install, home=tmp_path / "home")
+    host = detect_host(
+        config().hosts, Environment.read(config(), {}), install_dir=install, home=tmp_path / "home"
+    )
     assert (host.rule.name, host.found_by) == ("openclaw", "install path")
 
 
@@ -76,7 +90,9 @@ def test_openclaw_workspace_skills_folder(tmp_path: Path) -> None:
     install = workspace / "skills" / "ai-subtitles-for-video"
     install.mkdir(parents=True)
     (workspace / "AGENTS.md").write_text("# agents")
-    host = detect_host(config().hosts, {}, install_dir=install, home=tmp_path / "home")
+    host = detect_host(
+        config().hosts, Environment.read(config(), {}), install_dir=install, home=tmp_path / "home"
+    )
     assert host.rule.name == "openclaw"
 
 

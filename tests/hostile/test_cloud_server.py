@@ -13,6 +13,7 @@ from emulator import Emulator, Fault
 from skill_runtime.backends.cloud import CloudBackend
 from skill_runtime.config import config
 from skill_runtime.context import Context
+from skill_runtime.environment import Environment
 from skill_runtime.errors import SkillError
 from skill_runtime.messages import render
 from skill_runtime.progress import Progress
@@ -44,6 +45,7 @@ def backend(tmp_path: Path, emulator: Emulator, monkeypatch: pytest.MonkeyPatch)
         progress=Progress(stream=io.StringIO()),
         version="1.0.0",
         platform="unknown",
+        env=Environment.read(config()),
         language="en",
     )
     return CloudBackend(ctx, sleep=SLEEPS.append)
@@ -90,6 +92,7 @@ def test_a_hanging_server_is_a_timeout(
     backend: CloudBackend, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEMO_READ_TIMEOUT_S", "0.3")
+    backend.ctx.env = Environment.read(config())
     emulator.state.hang = {"/api/credits": 1.5}
     fresh = CloudBackend(backend.ctx)
     with pytest.raises(SkillError) as err:
@@ -101,6 +104,7 @@ def test_a_stream_past_its_watchdog_is_a_timeout(
     backend: CloudBackend, emulator: Emulator, video: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEMO_STREAM_TIMEOUT_S", "0.3")
+    backend.ctx.env = Environment.read(config())
     fresh = CloudBackend(backend.ctx)
     fresh.upload([video], [])
     emulator.state.event_delay_s = 1.0
@@ -129,6 +133,7 @@ def test_an_oversized_reply_is_cut_with_a_note(
     backend: CloudBackend, emulator: Emulator, video: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEMO_MAX_REPLY_CHARS", "1000")
+    backend.ctx.env = Environment.read(config())
     fresh = CloudBackend(backend.ctx)
     fresh.upload([video], [])
     emulator.state.big_event_chars = 2_000_000

@@ -15,6 +15,7 @@ import pytest
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.config import config
 from skill_runtime.context import CaptionRequest, Context
+from skill_runtime.environment import Environment
 from skill_runtime.local.asr import Transcript, transcribe
 from skill_runtime.local.audio import load_audio
 from skill_runtime.local.probe import probe
@@ -61,6 +62,7 @@ def make_ctx(home: Path, out_dir: Path) -> Context:
         progress=Progress(quiet=True),
         version="test",
         platform="test",
+        env=Environment.read(config()),
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.accel import cuda_devices, detect, encoder_args
 from skill_runtime.local.asr.models import load_model
 
@@ -29,7 +30,7 @@ def test_doctor_names_the_acceleration_in_use(home: Path, tmp_path: Path) -> Non
 @pytest.mark.skipif(cuda_devices() > 0 or detect().nvenc, reason="this machine has a GPU")
 def test_without_a_gpu_whisper_and_the_encoder_run_on_the_cpu(home: Path) -> None:
 
-    model = load_model(config().local.model, None)
+    model = load_model(config().local.model, None, Environment.read(config()))
     assert model.model.device == "cpu" and model.model.compute_type.startswith("int8")
     args = encoder_args(config().local.video)
     assert args[args.index("-c:v") + 1] == "libx264"
@@ -39,7 +40,7 @@ def test_without_a_gpu_whisper_and_the_encoder_run_on_the_cpu(home: Path) -> Non
 @pytest.mark.skipif(cuda_devices() == 0, reason=NO_GPU)
 def test_with_a_gpu_whisper_runs_on_cuda_in_float16(home: Path) -> None:
 
-    model = load_model(config().local.model, None)
+    model = load_model(config().local.model, None, Environment.read(config()))
     assert model.model.device == "cuda"
     assert model.model.compute_type == "float16"
 

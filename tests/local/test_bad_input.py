@@ -11,6 +11,7 @@ import pytest
 from skill_runtime.captions import CaptionSettings
 from skill_runtime.cli import main
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.render.ffmpeg import locate
 from skill_runtime.local.sample import speak
 from skill_runtime.local.subtitles import AssLook
@@ -164,7 +165,11 @@ def test_text_no_font_can_draw_is_refused(tmp_path: Path) -> None:
     ass.write_text(make_ass([[Cue(start=0, end=1, lines=["\ue123\ue124"])]], LOOK).to_string("ass"))
     with pytest.raises(SkillError) as caught:
         check_drawn(
-            ass, fonts=fonts_dir(config().local.fonts), shape=LOOK.shape, at=0.5, chars="\ue123"
+            ass,
+            fonts=fonts_dir(config().local.fonts, Environment.read()),
+            shape=LOOK.shape,
+            at=0.5,
+            chars="\ue123",
         )
     assert caught.value.code == "font_missing"
 

@@ -11,6 +11,7 @@ import pytest
 
 from skill_runtime.captions import CaptionSettings, Cue
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.render.ffmpeg import escape_filter_value, locate
 from skill_runtime.local.render.fonts import fonts_dir
 from skill_runtime.local.subtitles import AssLook, make_ass
@@ -23,7 +24,7 @@ def _text_rows(ass_text: str, size: tuple[int, int], tmp: Path) -> tuple[int, in
     """First and last pixel row holding caption text, on a black frame."""
     ass, png = tmp / "frame.ass", tmp / "frame.png"
     ass.write_text(ass_text, encoding="utf-8")
-    fonts = fonts_dir(config().local.fonts)
+    fonts = fonts_dir(config().local.fonts, Environment.read())
     subprocess.run(
         [locate().exe, "-v", "error", "-f", "lavfi",
          "-i", f"color=c=black:size={size[0]}x{size[1]}",

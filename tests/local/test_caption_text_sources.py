@@ -11,6 +11,7 @@ import pytest
 from skill_runtime.caption_text import needs_font
 from skill_runtime.captions import CaptionSettings, Cue, Word
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.asr.pieces import Piece, words_as_written
 from skill_runtime.local.edits.apply import apply_edits
 from skill_runtime.local.translate import service
@@ -41,10 +42,12 @@ class _Answers:
 
 
 def test_a_translators_answer_is_held_clean(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service, "choose", lambda job, config, provider=None: [_Answers()])
+    monkeypatch.setattr(service, "choose", lambda job, config, env, provider=None: [_Answers()])
     rules = config().local.cues.with_overrides(max_chars_per_line=80)
     cues = [Cue(start=0.0, end=4.0, lines=["hello there"])]
-    out = service.translate_cues(cues, "en", "es", audio=None, rules=rules, config=config())
+    out = service.translate_cues(
+        cues, "en", "es", audio=None, rules=rules, config=config(), env=Environment.read(config())
+    )
     assert " ".join(line for cue in out for line in cue.lines) == HELD
 
 

@@ -17,6 +17,7 @@ import pytest
 import wcwidth
 
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.cues.text import display_width
 from skill_runtime.local.render.fonts import fonts_dir
 
@@ -54,7 +55,7 @@ def _drawn_px(text: str, font: str, tmp: Path) -> int:
     subs.append(pysubs2.SSAEvent(start=0, end=5000, text=text))
     ass, raw = tmp / "line.ass", tmp / "frame.gray"
     subs.save(str(ass))
-    fonts = fonts_dir(config().local.fonts)
+    fonts = fonts_dir(config().local.fonts, Environment.read())
     done = subprocess.run(
         [
             "ffmpeg", "-v", "warning", "-y", "-f", "lavfi",

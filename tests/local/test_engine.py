@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.asr.engine import SplitThreads, Whisper, split_threads
 from skill_runtime.local.asr.models import recognition_threads, resolve_model
 from skill_runtime.settings.local import ThreadSplit
@@ -55,7 +56,7 @@ def test_recognition_uses_the_cores_it_was_given(
         monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     else:
         monkeypatch.setenv("OMP_NUM_THREADS", omp_num_threads)
-    assert recognition_threads() == threads
+    assert recognition_threads(Environment.read()) == threads
 
 
 class _CountingEncoder:
@@ -75,7 +76,7 @@ class _CountingEncoder:
 
 def _model(split: ThreadSplit | None) -> Whisper:
     return Whisper(
-        Path(resolve_model(LOCAL.model, None)),
+        Path(resolve_model(LOCAL.model, None, Environment.read(config()))),
         device="cpu",
         compute_type=LOCAL.model.compute_type,
         cpu_threads=2,

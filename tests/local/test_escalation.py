@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.asr import load_model
 from skill_runtime.local.asr.escalate import needs_beam
 from skill_runtime.settings.local import LocalSettings
@@ -54,7 +55,7 @@ def test_which_windows_get_the_beam(
 
 def _words(path: Path, settings: LocalSettings) -> tuple[list[str], int, int]:
     """The words of `path`, and how many windows were decoded and re-decoded with the beam."""
-    model = load_model(settings.model, None)
+    model = load_model(settings.model, None, Environment.read(config()))
     windows, escalated = getattr(model, "windows", 0), getattr(model, "escalated", 0)
     transcript = transcribe_file(model, path, "en", settings)
     return (

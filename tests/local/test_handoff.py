@@ -227,7 +227,7 @@ def test_add_spanish_without_a_translator_hands_off_to_the_agent_host(
     for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "AI_SUBTITLES_TRANSLATOR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(
-        "skill_runtime.local.translate.ollama.detect", lambda url, model_env, timeout_s: None
+        "skill_runtime.local.translate.ollama.detect", lambda url, wanted, timeout_s: None
     )
     monkeypatch.setenv("CLAUDECODE", "1")
     monkeypatch.delenv("AI_SUBTITLES_PLATFORM", raising=False)

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from skill_runtime.caption_text import clean
 from skill_runtime.captions import CaptionSettings, Cue
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local import pipeline
 from skill_runtime.local.probe import probe
 from skill_runtime.local.render.ffmpeg import locate
@@ -109,4 +110,10 @@ def test_text_in_a_covered_script_always_passes_the_glyph_check(
     line = clean(text) or "a"
     ass = tmp_path_factory.mktemp("g") / "check.ass"
     ass.write_text(make_ass([[Cue(start=0, end=1, lines=[line])]], LOOK).to_string("ass"))
-    check_drawn(ass, fonts=fonts_dir(config().local.fonts), shape=LOOK.shape, at=0.5, chars=line)
+    check_drawn(
+        ass,
+        fonts=fonts_dir(config().local.fonts, Environment.read()),
+        shape=LOOK.shape,
+        at=0.5,
+        chars=line,
+    )

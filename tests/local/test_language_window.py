@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.asr import load_model
 from skill_runtime.local.render.ffmpeg import locate
 from skill_runtime.local.sample import make_clip
@@ -40,7 +41,9 @@ def _tone_first(speech: Path, out: Path) -> Path:
 def test_a_32_second_intro_does_not_decide_the_language(intro: str, tmp_path: Path) -> None:
     speech = make_clip(tmp_path / "late.mp4", SPEECH, size="160x90", lead_s=INTRO_S)
     clip = speech if intro == "silence" else _tone_first(speech, tmp_path / "tone.mp4")
-    transcript = transcribe_file(load_model(config().local.model, None), clip, None)
+    transcript = transcribe_file(
+        load_model(config().local.model, None, Environment.read(config())), clip, None
+    )
     assert transcript.language == "en"
     assert "pasta" in " ".join(w.text.lower() for w in transcript.words)
     assert transcript.words[0].start > INTRO_S - 1

@@ -12,6 +12,7 @@ import pytest
 
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.asr import load_model
 from skill_runtime.results import Result
 
@@ -49,7 +50,9 @@ def test_espeak_speech_is_recognised(captioned: tuple[Result, LocalBackend]) -> 
 
 
 def test_real_recording_is_recognised(recording: Path) -> None:
-    transcript = transcribe_file(load_model(LOCAL.model, None), recording, None)
+    transcript = transcribe_file(
+        load_model(LOCAL.model, None, Environment.read(config())), recording, None
+    )
     hypothesis = " ".join(w.text for w in transcript.words)
     assert _wer(BECKETT, hypothesis) <= RECORDING_WER_BOUND, hypothesis
 

@@ -14,6 +14,7 @@ import pysubs2
 import pytest
 
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.probe import MediaInfo, probe
 from skill_runtime.local.render.fonts import fonts_dir
 from skill_runtime.local.render.ranges import encode_range, join_ranges
@@ -51,7 +52,7 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> tuple[MediaInfo, Path, 
         subs.append(pysubs2.SSAEvent(start=int(start * 1000), end=int(end * 1000), text=text))
     ass = folder / "captions.ass"
     subs.save(str(ass))
-    fonts = fonts_dir(LOCAL.fonts)
+    fonts = fonts_dir(LOCAL.fonts, Environment.read())
     common = {"ass_file": ass, "fonts": fonts, "shape": SHAPE, "fit": "pad"}
     whole = burn(
         info, **common, tracks=[], out=folder / "whole.mp4", video=LOCAL.video,

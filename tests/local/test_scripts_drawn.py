@@ -8,6 +8,7 @@ import pytest
 
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.render.fonts import fonts_dir
 from skill_runtime.local.render.video import check_drawn
 from skill_runtime.local.subtitles import make_ass
@@ -28,4 +29,10 @@ def test_a_script_noto_sans_lacks_is_drawn_from_the_packaged_fonts(
     monkeypatch.setenv("FONTCONFIG_FILE", str(empty))
     ass = tmp_path / f"{script}.ass"
     ass.write_text(make_ass([[Cue(start=0, end=1, lines=[line])]], LOOK).to_string("ass"))
-    check_drawn(ass, fonts=fonts_dir(config().local.fonts), shape=LOOK.shape, at=0.5, chars=line)
+    check_drawn(
+        ass,
+        fonts=fonts_dir(config().local.fonts, Environment.read()),
+        shape=LOOK.shape,
+        at=0.5,
+        chars=line,
+    )

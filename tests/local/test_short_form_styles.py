@@ -13,6 +13,7 @@ import pytest
 
 from skill_runtime.captions import CaptionSettings, Cue, Word
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.render.ffmpeg import escape_filter_value, locate
 from skill_runtime.local.render.fonts import fonts_dir
 from skill_runtime.local.render.layout import output_shape
@@ -50,7 +51,7 @@ def _frame(cues: list[Cue], look: AssLook, at: float, tmp: Path) -> np.ndarray:
     """The RGB frame libass draws at `at` on black, at the shape's full size."""
     ass, png = tmp / "look.ass", tmp / "look.png"
     ass.write_text(make_ass([cues], look, ["en"]).to_string("ass"), encoding="utf-8")
-    fonts = fonts_dir(LOCAL.fonts)
+    fonts = fonts_dir(LOCAL.fonts, Environment.read())
     w, h = look.shape.width, look.shape.height
     subprocess.run(
         [locate().exe, "-v", "error", "-y",

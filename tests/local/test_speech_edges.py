@@ -14,6 +14,7 @@ from faster_whisper.audio import decode_audio
 
 from skill_runtime.captions import Cue, Word
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.asr import load_model, transcribe
 from skill_runtime.local.asr.edges import Segment, spoken_words
 from skill_runtime.local.asr.onsets import snap_onsets
@@ -137,7 +138,7 @@ def joined_recordings() -> tuple[np.ndarray, list[Word], list[Cue]]:
         ]
     )
     transcript = transcribe(
-        load_model(LOCAL.model, None),
+        load_model(LOCAL.model, None, Environment.read(config())),
         audio,
         duration=len(audio) / SAMPLE_RATE,
         language=None,

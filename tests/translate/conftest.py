@@ -21,5 +21,5 @@ def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     # An Ollama server that happens to run on this machine must not change the outcome.
     monkeypatch.setattr(
-        "skill_runtime.local.translate.ollama.detect", lambda url, model_env, timeout_s: None
+        "skill_runtime.local.translate.ollama.detect", lambda url, wanted, timeout_s: None
     )

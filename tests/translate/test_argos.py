@@ -14,6 +14,7 @@ import pytest
 
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.errors import SkillError
 from skill_runtime.local.translate import packs
 from skill_runtime.local.translate.packs import route
@@ -62,7 +63,7 @@ def _cues(*words: str) -> list[Cue]:
 
 def test_setup_installs_a_pack_that_translates_a_track_in_one_batch(index: Index) -> None:
     index.offer("en", "es", build_pack(index.root, "en", "es", EN_ES))
-    install_pair("en-es", config().translation, Progress(quiet=True))
+    install_pair("en-es", config().translation, Progress(quiet=True), Environment.read(config()))
     assert packs.installed_pairs(ARGOS) == {("en", "es")}
     pack = packs.load(ARGOS, "en", "es")
     assert pack.translate(["hello", "world", "cat", "hello"], 1, 32) == [
@@ -72,7 +73,13 @@ def test_setup_installs_a_pack_that_translates_a_track_in_one_batch(index: Index
         "hola",
     ]
     out = translate_cues(
-        _cues("hello", "world"), "en", "es", audio=None, rules=config().local.cues, config=config()
+        _cues("hello", "world"),
+        "en",
+        "es",
+        audio=None,
+        rules=config().local.cues,
+        config=config(),
+        env=Environment.read(config()),
     )
     assert [(c.start, c.end, c.text) for c in out] == [(0.0, 1.5, "hola"), (2.0, 3.5, "mundo")]
 
@@ -80,10 +87,18 @@ def test_setup_installs_a_pack_that_translates_a_track_in_one_batch(index: Index
 def test_a_pair_without_a_direct_pack_is_installed_and_run_through_english(index: Index) -> None:
     index.offer("de", "en", build_pack(index.root, "de", "en", DE_EN))
     index.offer("en", "es", build_pack(index.root, "en", "es", EN_ES))
-    result = install_pair("de-es", config().translation, Progress(quiet=True))
+    result = install_pair(
+        "de-es", config().translation, Progress(quiet=True), Environment.read(config())
+    )
     assert result.data["installed"] == [["de", "en"], ["en", "es"]]
     out = translate_cues(
-        _cues("hallo", "welt"), "de", "es", audio=None, rules=config().local.cues, config=config()
+        _cues("hallo", "welt"),
+        "de",
+        "es",
+        audio=None,
+        rules=config().local.cues,
+        config=config(),
+        env=Environment.read(config()),
     )
     assert [c.text for c in out] == ["hola", "mundo"]
 
@@ -114,7 +129,9 @@ def test_a_corrupt_or_wrong_pack_is_refused_and_nothing_is_installed(
                 pack.writestr(name, data)
     index.offer("en", "es", archive)
     with pytest.raises(SkillError) as caught:
-        install_pair("en-es", config().translation, Progress(quiet=True))
+        install_pair(
+            "en-es", config().translation, Progress(quiet=True), Environment.read(config())
+        )
     assert caught.value.code == "pack_invalid"
     assert problem in render("errors/pack_invalid", **caught.value.context)
     assert packs.installed_pairs(ARGOS) == set()
@@ -124,7 +141,9 @@ def test_a_corrupt_or_wrong_pack_is_refused_and_nothing_is_installed(
 def test_a_pair_the_index_does_not_offer_is_named(index: Index) -> None:
     index.offer("en", "es", build_pack(index.root, "en", "es", EN_ES))
     with pytest.raises(SkillError) as caught:
-        install_pair("ja-ko", config().translation, Progress(quiet=True))
+        install_pair(
+            "ja-ko", config().translation, Progress(quiet=True), Environment.read(config())
+        )
     assert caught.value.code == "pack_not_offered"
     assert (caught.value.context["source"], caught.value.context["target"]) == ("ja", "en")
 
@@ -134,7 +153,9 @@ def test_an_index_over_plain_http_to_another_host_is_refused(
 ) -> None:
     monkeypatch.setenv("AI_SUBTITLES_ARGOS_INDEX", "http://packs.example.com/index.json")
     with pytest.raises(SkillError) as caught:
-        install_pair("en-es", config().translation, Progress(quiet=True))
+        install_pair(
+            "en-es", config().translation, Progress(quiet=True), Environment.read(config())
+        )
     assert caught.value.code == "translator_insecure"
 
 
@@ -176,6 +197,7 @@ def test_an_installed_real_pack_translates_a_track(monkeypatch: pytest.MonkeyPat
         audio=None,
         rules=config().local.cues,
         config=config(),
+        env=Environment.read(config()),
         provider="argos",
     )
     assert [(c.start, c.end) for c in out] == [(0.0, 1.0), (1.2, 2.0)]
@@ -208,11 +230,19 @@ def test_the_pair_is_checked_before_anything_is_fetched(
 
 def test_a_pack_file_the_user_has_is_installed_without_any_index(tmp_path: Path) -> None:
     archive = build_pack(tmp_path, "en", "es", EN_ES)
-    result = install_pair(str(archive), config().translation, Progress(quiet=True))
+    result = install_pair(
+        str(archive), config().translation, Progress(quiet=True), Environment.read(config())
+    )
     assert result.data["installed"] == [["en", "es"]]
     assert packs.installed_pairs(ARGOS) == {("en", "es")}
     out = translate_cues(
-        _cues("hello", "world"), "en", "es", audio=None, rules=config().local.cues, config=config()
+        _cues("hello", "world"),
+        "en",
+        "es",
+        audio=None,
+        rules=config().local.cues,
+        config=config(),
+        env=Environment.read(config()),
     )
     assert [c.text for c in out] == ["hola", "mundo"]
 
@@ -239,7 +269,9 @@ def test_a_pack_file_gets_the_same_checks_as_a_download(
             for name, data in contents.items():
                 pack.writestr(name, data)
     with pytest.raises(SkillError) as caught:
-        install_pair(str(archive), config().translation, Progress(quiet=True))
+        install_pair(
+            str(archive), config().translation, Progress(quiet=True), Environment.read(config())
+        )
     assert caught.value.code == "pack_invalid"
     message = render("errors/pack_invalid", **caught.value.context)
     assert problem in message and str(archive) in message
@@ -248,5 +280,10 @@ def test_a_pack_file_gets_the_same_checks_as_a_download(
 
 def test_a_missing_pack_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(SkillError) as caught:
-        install_pair(str(tmp_path / "none.argosmodel"), config().translation, Progress(quiet=True))
+        install_pair(
+            str(tmp_path / "none.argosmodel"),
+            config().translation,
+            Progress(quiet=True),
+            Environment.read(config()),
+        )
     assert caught.value.code == "file_missing"

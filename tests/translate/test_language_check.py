@@ -6,6 +6,7 @@ import pytest
 
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.errors import SkillError
 from skill_runtime.local.translate.language_check import script_name, wrong_script
 from skill_runtime.local.translate.service import LANGUAGE_FAILURES, translate_cues
@@ -51,7 +52,15 @@ def test_a_translator_answering_in_russian_for_spanish_is_refused(
         monkeypatch.setenv("OPENAI_API_KEY", KEY)
         monkeypatch.setenv("AI_SUBTITLES_TRANSLATOR", "openai")
         with pytest.raises(SkillError) as caught:
-            translate_cues(cues, "en", "es", audio=None, rules=config().local.cues, config=config())
+            translate_cues(
+                cues,
+                "en",
+                "es",
+                audio=None,
+                rules=config().local.cues,
+                config=config(),
+                env=Environment.read(config()),
+            )
     error = caught.value
     assert error.code == "translation_failed" and error.code in LANGUAGE_FAILURES
     assert error.context["reason"] == "wrong_language"

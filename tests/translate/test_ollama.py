@@ -9,6 +9,7 @@ import pytest
 
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.translate import ollama
 from skill_runtime.local.translate.service import choose, translate_cues
 from skill_runtime.settings.skill import SkillConfig
@@ -37,7 +38,9 @@ def test_a_local_ollama_translates_when_nothing_else_can(
     fake, cfg = local_ollama
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     cues = [Cue(start=0.0, end=1.5, lines=["hello world"])]
-    out = translate_cues(cues, "en", "es", audio=None, rules=cfg.local.cues, config=cfg)
+    out = translate_cues(
+        cues, "en", "es", audio=None, rules=cfg.local.cues, config=cfg, env=Environment.read(cfg)
+    )
     assert out[0].text == "hola mundo"
     (sent,) = fake.requests
     assert sent.body["model"] == "fake-llm"
@@ -48,7 +51,9 @@ def test_it_comes_after_whisper_for_english(
     local_ollama: tuple[FakeOpenAI, SkillConfig],
 ) -> None:
     _, cfg = local_ollama
-    names = [p.name for p in choose(_job("de", "en", audio=Path("talk.mp4")), cfg)]
+    names = [
+        p.name for p in choose(_job("de", "en", audio=Path("talk.mp4")), cfg, Environment.read(cfg))
+    ]
     assert names == ["whisper", "ollama"]
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.errors import SkillError
 from skill_runtime.local.translate.base import Job
 from skill_runtime.local.translate.openai import OpenAIProvider
@@ -42,7 +43,9 @@ def _provider(batch_size: int = 20, context_cues: int = 3) -> OpenAIProvider:
         update={"backoff_s": 0.0, "batch_size": batch_size, "context_cues": context_cues}
     )
     return OpenAIProvider(
-        config().translation.model_copy(update={"openai": settings}), model="test-model"
+        config().translation.model_copy(update={"openai": settings}),
+        Environment.read(config()),
+        model="test-model",
     )
 
 
@@ -175,7 +178,9 @@ def test_retry_after_is_honoured_up_to_the_cap(
     slept: list[float] = []
     with serve([f"429:{header}"]) as fake:
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
-        provider = OpenAIProvider(config().translation, model="m", sleep=slept.append)
+        provider = OpenAIProvider(
+            config().translation, Environment.read(config()), model="m", sleep=slept.append
+        )
         assert provider.translate(_job()) == SPANISH
     assert slept == [waited]
 
@@ -238,6 +243,6 @@ def test_an_endpoint_that_does_not_answer_in_time_is_a_timeout(
         )
         with pytest.raises(SkillError) as caught:
             translation = config().translation.model_copy(update={"openai": settings})
-            OpenAIProvider(translation, model="m").translate(_job())
+            OpenAIProvider(translation, Environment.read(config()), model="m").translate(_job())
     assert caught.value.code == "translation_timeout"
     assert config().exit_status("translation_timeout") == 7

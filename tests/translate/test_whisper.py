@@ -8,6 +8,7 @@ import pytest
 
 from skill_runtime.captions import Cue
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.errors import SkillError
 from skill_runtime.local.sample import make_clip
 from skill_runtime.local.translate.service import translate_cues
@@ -55,6 +56,7 @@ def test_spanish_speech_becomes_english_cues_on_the_source_timing(
         audio=spanish_clip,
         rules=config().local.cues,
         config=config(),
+        env=Environment.read(config()),
         provider="whisper",
     )
     assert [(c.start, c.end) for c in out] == [(0.3, 1.9), (2.0, 4.6)]
@@ -67,7 +69,7 @@ def test_the_translate_task_runs_on_the_model_the_user_chose(
 ) -> None:
     chosen: list[str | None] = []
 
-    def load_model(settings: object, choice: str | None) -> None:
+    def load_model(settings: object, choice: str | None, env: object) -> None:
         chosen.append(choice)
         raise SkillError("model_missing", model=str(choice), reason="load_failed", detail="")
 
@@ -83,6 +85,7 @@ def test_the_translate_task_runs_on_the_model_the_user_chose(
             audio=tmp_path / "a.wav",
             rules=config().local.cues,
             config=config(),
+            env=Environment.read(config()),
             provider="whisper",
             model="small",
         )

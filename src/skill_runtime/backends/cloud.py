@@ -61,6 +61,7 @@ class CloudBackend(Backend):
                 self.ctx.version,
                 self.ctx.platform,
                 self.ctx.language,
+                env=self.ctx.env,
                 sleep=self.sleep,
             )
         return self._conn
@@ -288,7 +289,7 @@ class CloudBackend(Backend):
 
     def doctor(self) -> list[Check]:
         try:
-            settings = effective(self.ctx.config.cloud)
+            settings = effective(self.ctx.config.cloud, self.ctx.env)
         except SkillError as exc:
             detail = render(f"errors/{exc.code}", **exc.context)
             return [Check(name="cloud API", ok=False, detail=detail, required=False)]

@@ -412,7 +412,7 @@ class LocalBackend(Backend):
         try:
             reply = respond(self.ctx, text)
         except SkillError as exc:
-            agent = detect_host(self.ctx.config.hosts).rule.name != "unknown"
+            agent = detect_host(self.ctx.config.hosts, self.ctx.env).rule.name != "unknown"
             if exc.code != "translation_unavailable" or not agent:
                 raise
             return handoffs.start(self.ctx, "translate", exc.context["target"])
@@ -499,7 +499,7 @@ class LocalBackend(Backend):
     def setup(self) -> Result:
         settings = self.ctx.config.local
         self.ctx.progress.status("progress/assembling_model")
-        model = resolve_model(settings.model, self.ctx.model)
+        model = resolve_model(settings.model, self.ctx.model, self.ctx.env)
         ffmpeg = locate()
         fonts = font_files(settings.fonts)
         if not fonts:
@@ -521,7 +521,7 @@ class LocalBackend(Backend):
         )
 
     def setup_translation(self, pair: str) -> Result:
-        return install_pair(pair, self.ctx.config.translation, self.ctx.progress)
+        return install_pair(pair, self.ctx.config.translation, self.ctx.progress, self.ctx.env)
 
     def doctor(self) -> list[Check]:
         settings = self.ctx.config.local
@@ -554,9 +554,9 @@ class LocalBackend(Backend):
             )
         )
         checks += _scale_checks()
-        choice = requested(settings.model, self.ctx.model)
+        choice = requested(settings.model, self.ctx.model, self.ctx.env)
         try:
-            where = resolve_model(settings.model, self.ctx.model)
+            where = resolve_model(settings.model, self.ctx.model, self.ctx.env)
             offline = Path(where).is_dir()
             checks.append(
                 Check(
@@ -575,7 +575,7 @@ class LocalBackend(Backend):
                     detail=render(f"errors/{exc.code}", **exc.context),
                 )
             )
-        checks.append(translation_check(self.ctx.config.translation))
+        checks.append(translation_check(self.ctx.config.translation, self.ctx.env))
         return checks
 
 

@@ -13,7 +13,6 @@ every node (shared storage), and every node needs this package with the
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import deque
@@ -21,26 +20,25 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from ..environment import Environment
 from ..errors import SkillError
 from ..messages import render
 from ..settings.skill import SkillConfig
 from .progress import Board, StageRecorder
 from .worker import FileJob, FileOutcome, Worker
 
-ADDRESS_ENV = "AI_SUBTITLES_RAY_ADDRESS"
 LOCAL = "local"
 CPUS_PER_ACTOR = 2
 JOBS_PER_ACTOR = 2  # one recognising while one encodes
 _REFRESH_S = 1.0  # how often a shown display asks the actors for their files' stages
 
 
-def address(option: str | None) -> str | None:
+def address(option: str | None, env: Environment) -> str | None:
     """Where to run: `--ray ADDRESS`, else the environment; "local" starts a Ray on this machine."""
     if option and option != LOCAL:
         return option
-    from_env = os.environ.get(ADDRESS_ENV, "").strip()
-    if from_env:
-        return from_env
+    if env.ray_address:
+        return env.ray_address
     return LOCAL if option == LOCAL else None
 
 
@@ -57,7 +55,9 @@ class _ActorWorker:
 
     def __init__(self, config: SkillConfig, out_dir: Path, model: str | None, lang: str | None):
         self.stages = StageRecorder()
-        self.worker = Worker(config, out_dir, model=model, language=lang, sink=self.stages)
+        # The actor's own process: Ray sets its OMP_NUM_THREADS, so its snapshot is read here.
+        env = Environment.read(config)
+        self.worker = Worker(config, out_dir, env=env, model=model, language=lang, sink=self.stages)
 
     def run(self, item: FileJob) -> FileOutcome:
         try:

@@ -48,7 +48,7 @@ def _keys(
     recognise = options_key(
         size,
         mtime,
-        requested(local.model, options.model or ctx.model),
+        requested(local.model, options.model or ctx.model, ctx.env),
         options.source_language or ctx.language,
         local.model.model_dump(mode="json"),
         local.recognition.model_dump(mode="json"),
@@ -111,8 +111,8 @@ def _check_ready(options: BatchOptions, ctx: Context) -> None:
     check_folder(ctx.out_dir)
     if options.style is not None:
         pipeline.style_preset(ctx.config.local, options.style)
-    if ray_executor.address(options.ray) is None:
-        resolve_model(ctx.config.local.model, options.model or ctx.model)
+    if ray_executor.address(options.ray, ctx.env) is None:
+        resolve_model(ctx.config.local.model, options.model or ctx.model, ctx.env)
         locate()
 
 
@@ -225,7 +225,7 @@ def run_batch(options: BatchOptions, ctx: Context, on_file: OnFile) -> Result:
         file_extensions=config.local.media_extensions,
         skip=out_dir,
     )
-    where = ray_executor.address(options.ray)
+    where = ray_executor.address(options.ray, ctx.env)
     with _only_batch_on(out_dir), Manifest(out_dir) as manifest:
         names = output_names(paths, manifest.names())
         entries = manifest.entries()
@@ -289,6 +289,7 @@ def _execute(
     worker = Worker(
         ctx.config,
         ctx.out_dir,
+        env=ctx.env,
         model=model,
         language=language,
         sink=board,

@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 from .. import atomic
 from ..captions import Word
 from ..context import CaptionRequest, Context
+from ..environment import Environment
 from ..errors import SkillError
 from ..local import pipeline
 from ..local.probe import probe
@@ -116,6 +117,7 @@ class Worker:
         config: SkillConfig,
         out_dir: Path,
         *,
+        env: Environment,
         model: str | None,
         language: str | None,
         sink: StageSink,
@@ -124,6 +126,7 @@ class Worker:
         stop: threading.Event | None = None,
     ) -> None:
         self.config = config
+        self.env = env
         self.out_dir = out_dir
         self.model = model
         self.language = language
@@ -142,6 +145,7 @@ class Worker:
             progress=FileProgress(name, self.sink, self.stop),
             version="batch",
             platform="batch",
+            env=self.env,
             language=self.language,
             model=self.model,
         )
@@ -185,7 +189,7 @@ class Worker:
             outcome.state, outcome.error = "failed", "interrupted"
             outcome.message = render("errors/interrupted")
         except Exception:  # one file's bug must not stop the others; the trace goes to a log
-            log = home() / "last-error.txt"
+            log = home(self.env) / "last-error.txt"
             with contextlib.suppress(OSError):
                 atomic.write_text(log, redact(traceback.format_exc()), mode=0o600)
             outcome.state, outcome.error = "failed", "internal"

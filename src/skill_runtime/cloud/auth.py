@@ -8,13 +8,12 @@ generated once and kept, so renewals stay the same anonymous user.
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 
 from pydantic import BaseModel
 
+from ..environment import Environment
 from ..errors import SkillError
 from ..store import Store
 from .client import ApiClient, ApiFailure, parse
@@ -47,14 +46,14 @@ class Auth:
         store: Store,
         endpoint: str,
         renew_margin_s: float,
-        env: Mapping[str, str] | None = None,
+        env: Environment,
     ) -> None:
         self.client = client
         self.store = store
         self.endpoint = endpoint
         self.renew_margin = timedelta(seconds=renew_margin_s)
-        env = os.environ if env is None else env
-        self.user_token = (env.get("NEMO_TOKEN") or "").strip() or None
+        token = env.nemo_token.get_secret_value() if env.nemo_token else ""
+        self.user_token = token.strip() or None
         if self.user_token is not None and not _token_shaped(self.user_token):
             raise SkillError("token_malformed")
         self.record = store.load_kept(STORE_NAME, AuthRecord) or self._new_record()

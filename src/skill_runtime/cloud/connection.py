@@ -9,11 +9,11 @@ session, and the user is told the timeline was reset.
 from __future__ import annotations
 
 import locale
-import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TypeVar
 
+from ..environment import Environment
 from ..platform import attribution_headers
 from ..progress import Progress
 from ..settings.cloud import CloudSettings
@@ -28,8 +28,8 @@ from .settings import effective
 T = TypeVar("T")
 
 
-def locale_language() -> str:
-    name = locale.getlocale()[0] or os.environ.get("LANG") or "en"
+def locale_language(env: Environment) -> str:
+    name = locale.getlocale()[0] or env.lang or "en"
     code = name.split(".")[0].split("_")[0].split("-")[0].lower()
     return code if code.isalpha() and 2 <= len(code) <= 3 and code != "c" else "en"
 
@@ -43,14 +43,14 @@ class Connection:
         version: str,
         platform: str,
         language: str | None = None,
-        env: Mapping[str, str] | None = None,
+        *,
+        env: Environment,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        env = os.environ if env is None else env
         self.config = config
         self.settings: CloudSettings = effective(config.cloud, env)
         self.progress = progress
-        self.language = language or locale_language()
+        self.language = language or locale_language(env)
         self.client = ApiClient(
             config,
             self.settings.base_url,

@@ -6,25 +6,25 @@ the manifest; the base URL moves to an emulator the same way.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from ..environment import Environment
 from ..errors import SkillError
 from ..loopback import is_loopback
 from ..settings.cloud import CloudSettings
 
 
-def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+def _positive(env: Environment, name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
+    fix = f"Set {name} to a number of seconds (e.g. 0.5), or unset it."
     try:
         value = float(raw)
     except ValueError as exc:
-        raise SkillError("usage", problem=f"{name} must be a number of seconds") from exc
+        raise SkillError("usage", problem=f"{name} must be a number of seconds", usage=fix) from exc
     if value < 0:
-        raise SkillError("usage", problem=f"{name} must not be negative")
+        raise SkillError("usage", problem=f"{name} must not be negative", usage=fix)
     return value
 
 
@@ -39,9 +39,8 @@ def check_url(url: str) -> str:
     raise SkillError("insecure_base", url=f"{parts.scheme}://{host}" if host else url[:80])
 
 
-def effective(base: CloudSettings, env: Mapping[str, str] | None = None) -> CloudSettings:
-    env = os.environ if env is None else env
-    base_url = (env.get("NEMO_API_BASE") or base.base_url).rstrip("/")
+def effective(base: CloudSettings, env: Environment) -> CloudSettings:
+    base_url = (env.nemo_api_base or base.base_url).rstrip("/")
     check_url(base_url)
     return base.model_copy(
         update={

@@ -131,7 +131,14 @@ def _translator(ctx: Context, job: CaptionJob) -> Callable[[str], list[Cue]]:
         ctx.progress.status("progress/translating", source=source, target=target)
         audio = info.path if info.has_audio else None
         return translate_cues(
-            cues, source, target, audio=audio, rules=rules, config=ctx.config, model=ctx.model
+            cues,
+            source,
+            target,
+            audio=audio,
+            rules=rules,
+            config=ctx.config,
+            env=ctx.env,
+            model=ctx.model,
         )
 
     return translate

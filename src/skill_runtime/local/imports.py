@@ -121,6 +121,7 @@ def translate_missing(job: CaptionJob, ctx: Context) -> list[SkillError]:
                 audio=job.media.path if job.media.has_audio else None,
                 rules=rules,
                 config=ctx.config,
+                env=ctx.env,
                 model=ctx.model,
             )
         except SkillError as exc:

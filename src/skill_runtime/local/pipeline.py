@@ -127,6 +127,7 @@ def build_tracks(
                 audio=info.path,
                 rules=rules,
                 config=ctx.config,
+                env=ctx.env,
                 model=ctx.model,
             )
         except SkillError as exc:
@@ -373,7 +374,7 @@ def _encode_sized(
         if chosen.short_side < min(full.shape.width, full.shape.height)
         else full
     )
-    fonts = fonts_dir(settings.fonts)
+    fonts = fonts_dir(settings.fonts, ctx.env)
     with tempfile.TemporaryDirectory(prefix="ai-subtitles-") as tmp:
         ass_file = burn_file(drawn, fonts, Path(tmp))
 
@@ -447,7 +448,7 @@ def _render_video(
 ) -> list[tuple[str, MediaFile]]:
     settings, caption, info = ctx.config.local, job.settings, job.media
     pre = name_prefix(job)
-    fonts = fonts_dir(settings.fonts)
+    fonts = fonts_dir(settings.fonts, ctx.env)
     encode = functools.partial(
         burn,
         info,
@@ -505,7 +506,7 @@ def recognise_words(
     ctx.progress.status("progress/reading_audio", file_name=info.path.name)
     audio = load_audio(info, request.audio_track, ctx.progress)
     ctx.progress.status("progress/loading_model")
-    model = load_model(settings.model, request.model or ctx.model)
+    model = load_model(settings.model, request.model or ctx.model, ctx.env)
     ctx.progress.status("progress/transcribing_start")
     transcript = transcribe(
         model,

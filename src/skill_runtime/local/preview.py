@@ -59,7 +59,7 @@ def contact_sheet(job: CaptionJob, ctx: Context) -> MediaFile:
     times = moments(subs, info.duration)
     if not times:
         raise SkillError("no_captions", file_name=info.path.name, path=str(info.path))
-    fonts = fonts_dir(settings.fonts)
+    fonts = fonts_dir(settings.fonts, ctx.env)
     out = ctx.out_dir / f"{info.path.stem}{name_prefix(job)}.contact-sheet.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ai-subtitles-") as tmp:

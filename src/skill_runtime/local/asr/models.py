@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ...environment import Environment
 from ...errors import SkillError
 from ...settings.local import BeamEscalation, ModelSettings, ThreadSplit
 from ...store import home
@@ -114,13 +115,13 @@ def assemble_bundled(settings: ModelSettings) -> Path | None:
     return target
 
 
-def requested(settings: ModelSettings, choice: str | None) -> str:
-    return choice or os.environ.get(settings.env_var) or settings.default
+def requested(settings: ModelSettings, choice: str | None, env: Environment) -> str:
+    return choice or env.get(settings.env_var) or settings.default
 
 
-def resolve_model(settings: ModelSettings, choice: str | None) -> str:
+def resolve_model(settings: ModelSettings, choice: str | None, env: Environment) -> str:
     """A folder path or a faster-whisper model name for `choice`, or a clear error."""
-    spec = requested(settings, choice)
+    spec = requested(settings, choice, env)
     folder = Path(spec).expanduser()
     if folder.is_dir():
         if not (folder / "model.bin").is_file():
@@ -141,16 +142,14 @@ def resolve_model(settings: ModelSettings, choice: str | None) -> str:
     )
 
 
-def recognition_threads() -> int:
+def recognition_threads(env: Environment) -> int:
     """OMP_NUM_THREADS if set (Ray sets it per actor), at most the cores this process may use."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    with contextlib.suppress(ValueError):
-        wanted = int(os.environ.get("OMP_NUM_THREADS", ""))
-        if wanted >= 1:
-            return min(wanted, cores)
+    if env.omp_num_threads is not None:
+        return min(env.omp_num_threads, cores)
     return cores
 
 
@@ -184,16 +183,16 @@ def _load(
     )
 
 
-def load_model(settings: ModelSettings, choice: str | None) -> Any:
+def load_model(settings: ModelSettings, choice: str | None, env: Environment) -> Any:
     """The loaded model, cached per process; download or load failures become model_missing."""
-    spec = resolve_model(settings, choice)
+    spec = resolve_model(settings, choice, env)
     try:
         return _load(
             spec,
             settings.compute_type,
             settings.escalation,
             settings.thread_split,
-            recognition_threads(),
+            recognition_threads(env),
         )
     except Exception as exc:  # faster-whisper/huggingface_hub raise many types for "no model here"
         raise SkillError(

@@ -13,6 +13,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ... import atomic
+from ...environment import Environment, child
 from ...errors import SkillError
 from ...settings.local import FontSettings
 from ...store import home
@@ -35,14 +36,14 @@ def font_files(settings: FontSettings) -> list[Path]:
     return files
 
 
-def fonts_dir(settings: FontSettings) -> Path:
+def fonts_dir(settings: FontSettings, env: Environment) -> Path:
     """One folder linking every packaged font, for the filter's `fontsdir`."""
     files = font_files(settings)
     if not files:
         raise SkillError(
             "font_missing", family=settings.family, packages=settings.packages, chars=""
         )
-    folder = home() / "fonts"
+    folder = home(env) / "fonts"
     folder.mkdir(parents=True, exist_ok=True)
     for font in files:
         link = folder / font.name
@@ -50,15 +51,15 @@ def fonts_dir(settings: FontSettings) -> Path:
             link.unlink(missing_ok=True)
             with contextlib.suppress(FileExistsError):
                 os.symlink(font, link)
-    _write_fontconfig(folder)
+    _write_fontconfig(folder, env.fontconfig_file)
     return folder
 
 
-def _write_fontconfig(folder: Path) -> None:
+def _write_fontconfig(folder: Path, system: str | None) -> None:
     """libass looks for a script the caption font lacks (Thai, Devanagari…) only through
     fontconfig, which never sees `fontsdir`: this file shows it the packaged fonts too."""
     ours = folder / _CONF
-    system = os.environ.get("FONTCONFIG_FILE") or _SYSTEM_CONF
+    system = system or _SYSTEM_CONF
     if Path(system) == ours:
         system = _SYSTEM_CONF
     text = (
@@ -73,7 +74,7 @@ def _write_fontconfig(folder: Path) -> None:
 
 def fontconfig_env(folder: Path) -> dict[str, str]:
     """The environment for an ffmpeg that draws captions with the fonts in `folder`."""
-    return {**os.environ, "FONTCONFIG_FILE": str(folder / _CONF)}
+    return child(FONTCONFIG_FILE=str(folder / _CONF))
 
 
 def missing_glyphs(stderr: str) -> bool:

@@ -8,19 +8,19 @@ It is tried last: after offline packs, a named endpoint and Whisper.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from urllib.parse import urlsplit
 
 import httpx
 
+from ...environment import Environment
 from ...loopback import is_loopback
 from ...settings.translation import ProviderName, TranslationSettings
 from .openai import OpenAIProvider
 
 
 @cache
-def detect(url: str, model_env: str, timeout_s: float) -> tuple[str, str] | None:
+def detect(url: str, wanted: str | None, timeout_s: float) -> tuple[str, str] | None:
     """(OpenAI-compatible base URL, model) of a loopback Ollama server, or None."""
     if not is_loopback(urlsplit(url).hostname or ""):
         return None
@@ -31,21 +31,20 @@ def detect(url: str, model_env: str, timeout_s: float) -> tuple[str, str] | None
         return None
     if not names:
         return None
-    wanted = os.environ.get(model_env)
     return url.rstrip("/") + "/v1", wanted if wanted in names else names[0]
 
 
 class OllamaProvider(OpenAIProvider):
     name: ProviderName = "ollama"
 
-    def __init__(self, translation: TranslationSettings) -> None:
-        super().__init__(translation)
+    def __init__(self, translation: TranslationSettings, env: Environment) -> None:
+        super().__init__(translation, env)
         self._found: tuple[str, str] | None = None
 
     def _detected(self) -> tuple[str, str] | None:
         if self._found is None:
             s = self.settings
-            self._found = detect(s.ollama_url, s.model_env, s.ollama_probe_s)
+            self._found = detect(s.ollama_url, self.env.get(s.model_env), s.ollama_probe_s)
             if self._found is not None:
                 self.model = self._found[1]
         return self._found

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import email.utils
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from ...environment import Environment
 from ...errors import SkillError
 from ...loopback import is_loopback
 from ...messages import render
@@ -191,23 +191,25 @@ class OpenAIProvider:
     def __init__(
         self,
         translation: TranslationSettings,
+        env: Environment,
         model: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.translation = translation
+        self.env = env
         settings = self.settings = translation.openai
-        self.model = model or os.environ.get(settings.model_env) or settings.model
+        self.model = model or env.get(settings.model_env) or settings.model
         self.sleep = sleep
         self.format = 0
 
     @property
     def configured(self) -> bool:
         """Only an endpoint the user named, or the provider pinned by name."""
-        pinned = os.environ.get(self.translation.provider_env) == self.name
-        return bool(os.environ.get(self.settings.base_url_env)) or pinned
+        pinned = self.env.get(self.translation.provider_env) == self.name
+        return bool(self.env.get(self.settings.base_url_env)) or pinned
 
     def base_url(self) -> str:
-        return os.environ.get(self.settings.base_url_env) or self.settings.default_base_url
+        return self.env.get(self.settings.base_url_env) or self.settings.default_base_url
 
     @property
     def url(self) -> str:
@@ -217,7 +219,7 @@ class OpenAIProvider:
         return self.configured
 
     def _headers(self) -> dict[str, str]:
-        key = os.environ.get(self.settings.api_key_env)
+        key = self.env.get(self.settings.api_key_env)
         return {"Authorization": f"Bearer {key}"} if key else {}
 
     def _format(self) -> dict[str, Any] | None:

@@ -14,7 +14,6 @@ folder and renamed into place, so a half-installed pack never exists.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import zipfile
@@ -26,6 +25,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ...environment import Environment
 from ...errors import SkillError
 from ...progress import Progress
 from ...settings.translation import ArgosSettings
@@ -134,8 +134,8 @@ def load(settings: ArgosSettings, source: str, target: str) -> Pack:
         ) from exc
 
 
-def index_url(settings: ArgosSettings) -> str:
-    return os.environ.get(settings.index_env) or settings.index_url
+def index_url(settings: ArgosSettings, env: Environment) -> str:
+    return env.get(settings.index_env) or settings.index_url
 
 
 def _get(client: httpx.Client, url: str, what: str) -> httpx.Response:
@@ -150,9 +150,9 @@ def _get(client: httpx.Client, url: str, what: str) -> httpx.Response:
     return response
 
 
-def fetch_index(client: httpx.Client, settings: ArgosSettings) -> list[PackMeta]:
-    """Translation packages listed by the index; entries without a link are left out."""
-    body = _get(client, index_url(settings), "the Argos package index").content
+def fetch_index(client: httpx.Client, url: str) -> list[PackMeta]:
+    """Translation packages listed by the index at `url`; entries without a link are left out."""
+    body = _get(client, url, "the Argos package index").content
     try:
         raw = json.loads(body)
     except ValueError as exc:
@@ -255,13 +255,12 @@ def install(
     source: str,
     target: str,
     progress: Progress,
+    index_at: str,
 ) -> Path:
     """Download, verify, test-load and move one pack into the store; returns its folder."""
     offers = [m for m in index if (m.from_code, m.to_code) == (source, target)]
     if not offers:
-        raise SkillError(
-            "pack_not_offered", source=source, target=target, index=index_url(settings)
-        )
+        raise SkillError("pack_not_offered", source=source, target=target, index=index_at)
     meta = max(offers, key=lambda m: [int(p) for p in m.package_version.split(".") if p.isdigit()])
     root = store_dir(settings)
     root.mkdir(parents=True, exist_ok=True)

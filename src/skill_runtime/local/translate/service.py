@@ -9,7 +9,6 @@ naming the pair, never an empty, runaway or untranslated track.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import yaml
 
 from ...caption_text import clean
 from ...captions import Cue
+from ...environment import Environment
 from ...errors import ErrorCode, SkillError
 from ...language_names import language_name
 from ...settings.local import CueRules
@@ -39,21 +39,25 @@ LANGUAGE_FAILURES: frozenset[ErrorCode] = _FAILED | frozenset(
 )
 
 
-def registry(config: SkillConfig, model: str | None = None) -> dict[ProviderName, Provider]:
+def registry(
+    config: SkillConfig, env: Environment, model: str | None = None
+) -> dict[ProviderName, Provider]:
     settings = config.translation
     return {
         "argos": ArgosProvider(settings.argos, settings.pivot),
-        "openai": OpenAIProvider(settings),
-        "whisper": WhisperProvider(config.local, model),
-        "ollama": OllamaProvider(settings),
+        "openai": OpenAIProvider(settings, env),
+        "whisper": WhisperProvider(config.local, env, model),
+        "ollama": OllamaProvider(settings, env),
     }
 
 
-def choose(job: Job, config: SkillConfig, provider: str | None = None) -> list[Provider]:
+def choose(
+    job: Job, config: SkillConfig, env: Environment, provider: str | None = None
+) -> list[Provider]:
     """Providers to try in order: the one asked for, or every capable one by config order."""
     settings = config.translation
-    every = registry(config, job.model)
-    asked = provider or os.environ.get(settings.provider_env) or None
+    every = registry(config, env, job.model)
+    asked = provider or env.get(settings.provider_env) or None
     if asked is not None:
         if asked not in every:
             raise SkillError(
@@ -75,9 +79,9 @@ def choose(job: Job, config: SkillConfig, provider: str | None = None) -> list[P
     return capable
 
 
-def load_glossary(settings: TranslationSettings) -> dict[str, str]:
+def load_glossary(settings: TranslationSettings, env: Environment) -> dict[str, str]:
     """Terms from the YAML or JSON mapping named by AI_SUBTITLES_GLOSSARY, if set."""
-    path = os.environ.get(settings.glossary_env)
+    path = env.get(settings.glossary_env)
     if not path:
         return {}
     try:
@@ -156,6 +160,7 @@ def translate_cues(
     audio: Path | None,
     rules: CueRules,
     config: SkillConfig,
+    env: Environment,
     provider: str | None = None,
     glossary: dict[str, str] | None = None,
     model: str | None = None,
@@ -178,14 +183,14 @@ def translate_cues(
         source=source_code,
         target=target_code,
         audio=audio,
-        glossary=load_glossary(settings) if glossary is None else glossary,
+        glossary=load_glossary(settings, env) if glossary is None else glossary,
         budgets=[budget(c.end - c.start, rules) for c in cues],
         model=model,
         source_name=language_name(source_code),
         target_name=language_name(target_code),
     )
     failure: SkillError | None = None
-    for candidate in choose(job, config, provider):
+    for candidate in choose(job, config, env, provider):
         try:
             texts = [clean(text) for text in candidate.translate(job)]
             _check(texts, job, candidate, settings)

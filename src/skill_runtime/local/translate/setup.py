@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from ...environment import Environment
 from ...errors import SkillError
 from ...language_names import language_name
 from ...language_tags import canonical
@@ -63,18 +64,20 @@ def install_file(path: Path, settings: TranslationSettings) -> Result:
     )
 
 
-def install_pair(text: str, settings: TranslationSettings, progress: Progress) -> Result:
+def install_pair(
+    text: str, settings: TranslationSettings, progress: Progress, env: Environment
+) -> Result:
     if text.lower().endswith(".argosmodel") or "/" in text or os.sep in text:
         return install_file(Path(text), settings)
     source, target = parse_pair(text, settings)
     argos = settings.argos
-    check_base_url(packs.index_url(argos))
+    index_at = check_base_url(packs.index_url(argos, env))
     have = packs.installed_pairs(argos)
     if packs.route(have, source, target, settings.pivot) is not None:
         return _answer(settings, source, target, [], have)
     progress.status("progress/fetching_pack_index")
     with httpx.Client(timeout=argos.timeout_s, follow_redirects=True) as client:
-        index = packs.fetch_index(client, argos)
+        index = packs.fetch_index(client, index_at)
         offered = {(m.from_code, m.to_code) for m in index}
         wanted = [(source, target)]
         if (source, target) not in offered:
@@ -82,14 +85,12 @@ def install_pair(text: str, settings: TranslationSettings, progress: Progress) -
         missing = [pair for pair in wanted if pair not in have]
         if not all(pair in offered for pair in missing):
             absent = next(pair for pair in missing if pair not in offered)
-            raise SkillError(
-                "pack_not_offered", source=absent[0], target=absent[1], index=packs.index_url(argos)
-            )
+            raise SkillError("pack_not_offered", source=absent[0], target=absent[1], index=index_at)
         for pair in missing:
             for link in next(m.links for m in index if (m.from_code, m.to_code) == pair):
                 check_base_url(link)
         for from_code, to_code in missing:
-            packs.install(client, argos, index, from_code, to_code, progress)
+            packs.install(client, argos, index, from_code, to_code, progress, index_at)
     return _answer(settings, source, target, missing, packs.installed_pairs(argos))
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ...environment import Environment
 from ...errors import SkillError
 from ...settings.local import LocalSettings
 from ...settings.translation import ProviderName
@@ -64,8 +65,9 @@ def partition(words: Sequence[TimedWord], spans: Sequence[tuple[float, float]]) 
 class WhisperProvider:
     name: ProviderName = "whisper"
 
-    def __init__(self, settings: LocalSettings, model: str | None = None) -> None:
+    def __init__(self, settings: LocalSettings, env: Environment, model: str | None = None) -> None:
         self.settings = settings
+        self.env = env
         self.model = model
 
     def supports(self, source: str, target: str, *, audio: Path | None) -> bool:
@@ -74,7 +76,7 @@ class WhisperProvider:
     def _words(self, audio: Path, source: str) -> list[TimedWord]:
         settings = self.settings
         info = probe(audio, settings.media_extensions)
-        model: Any = load_model(settings.model, self.model)
+        model: Any = load_model(settings.model, self.model, self.env)
         segments, _ = model.transcribe(
             load_audio(info),
             language=source if source != "und" else None,
