@@ -117,12 +117,13 @@ class CloudBackend(Backend):
     def state(self) -> Result:
         def run() -> Result:
             self._ready()
-            tracks = summarize(read_draft(self.conn))
+            draft = read_draft(self.conn)
+            tracks = summarize(draft)
             return Result(
                 action="state",
                 template="timeline",
                 context={"tracks": tracks},
-                data={"tracks": [t.model_dump() for t in tracks]},
+                data={"tracks": [t.model_dump() for t in tracks], "draft": draft.model_dump()},
             )
 
         return self._guard(run)
@@ -169,7 +170,7 @@ class CloudBackend(Backend):
         changes = describe_changes(summarize(reply.before), summarize(after))
         tracks = summarize(after)
         return Result(
-            action="chat",
+            action="sse",
             template="cloud/edit_applied",
             context={"changes": changes, "tracks": tracks},
             data={
@@ -201,7 +202,7 @@ class CloudBackend(Backend):
                 sections.append(render(follow.template, **follow.context))
                 media += follow.media
             return Result(
-                action="chat",
+                action="sse",
                 template="cloud/reply",
                 context={"text": reply.text, "sections": sections},
                 media=media,

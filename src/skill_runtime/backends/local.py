@@ -431,7 +431,7 @@ class LocalBackend(Backend):
                 action="state",
                 template="local/state",
                 context={"tracks": [], "job": None, "others": others},
-                data={"job": None, "other_files": others, "draft": {}},
+                data={"job": None, "other_files": others, "tracks": [], "draft": {}},
             )
         draft = job.to_draft()
         tracks = summarize(draft)
@@ -448,7 +448,7 @@ class LocalBackend(Backend):
             data={
                 "job": job.describe(),
                 "other_files": others,
-                "timeline": [t.model_dump() for t in tracks],
+                "tracks": [t.model_dump() for t in tracks],
                 "draft": draft.model_dump(),
             },
         )

@@ -18,7 +18,7 @@ from .. import atomic
 from ..batch.models import FileReport, OnFile
 from ..errors import ErrorCode
 from ..messages import redact, render
-from ..results import MediaFile, Result
+from ..results import MediaFile, Result, answer_data
 from ..store import home
 
 
@@ -32,7 +32,7 @@ def item(result: Result) -> dict[str, Any]:
         "action": result.action,
         "message": render(result.template, **result.context),
         "media": media_json(result.media),
-        **result.data,
+        **answer_data(result),
     }
 
 
