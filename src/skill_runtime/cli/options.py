@@ -82,9 +82,11 @@ def caption_options(c: argparse.ArgumentParser, cfg: SkillConfig) -> None:
         choices=get_args(FitMode),
         help="another frame shape: blurred fill (default), crop, or pad with bars",
     )
-    c.add_argument("--style", help=listed(cfg.local.styles))
+    c.add_argument("--style", metavar="NAME", help=listed(cfg.local.styles))
     c.add_argument(
-        "--platform", help=f"keep clear of an app's buttons: {listed(cfg.local.platforms)}"
+        "--platform",
+        metavar="APP",
+        help=f"keep clear of an app's buttons: {listed(cfg.local.platforms)}",
     )
     c.add_argument(
         "--audio-track",
