@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .settings.base import Aspect
+from .settings.base import Aspect, FitMode
 
 
 class Word(BaseModel):
@@ -45,7 +45,7 @@ class CaptionSettings(BaseModel):
     position: Literal["bottom", "top"] = "bottom"
     aspect: Aspect = "source"
     # A frame of another shape than the source: a blurred copy fills it, or crop, or pad (bars).
-    fit: Literal["blur", "crop", "pad"] = "blur"
+    fit: FitMode = "blur"
     height: Literal[720, 1080] = 1080
     highlight: bool = False
     # A user's own line limit (chat: "30 characters per line"); None keeps skill.yaml's cue rules.
@@ -67,7 +67,7 @@ class CaptionOptions(BaseModel):
     source_language: str | None = None
     burn: bool | None = None
     aspect: Aspect | None = None
-    fit: str | None = None
+    fit: FitMode | None = None
     style: str | None = None
     platform: str | None = None
     model: str | None = None

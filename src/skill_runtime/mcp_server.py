@@ -35,6 +35,7 @@ from .manifest import manifest
 from .messages import render
 from .progress import Progress
 from .results import MediaFile, Result
+from .settings.base import Aspect, FitMode
 
 Send = Callable[[float, str], None]
 
@@ -71,8 +72,6 @@ class ToolProgress(Progress):
 
 # The tools' arguments. Field descriptions are what the host's model reads.
 
-Aspect = Literal["16:9", "9:16", "1:1", "source"]
-
 
 class CaptionOptions(BaseModel):
     languages: list[str] = Field(
@@ -89,7 +88,7 @@ class CaptionOptions(BaseModel):
         None, description="clean|boxed|vertical-bold|karaoke|pop|pop-word|highlight|keywords"
     )
     platform: str | None = Field(None, description="keep clear of an app's buttons: tiktok|reels")
-    fit: Literal["blur", "crop", "pad"] | None = Field(
+    fit: FitMode | None = Field(
         None, description="a new frame shape: blur (filled, default), crop, or pad (bars)"
     )
     audio_track: int | None = Field(

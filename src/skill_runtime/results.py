@@ -32,6 +32,34 @@ class Result(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
+# Each action's `--json` keys, the same on every backend: what one backend has and the
+# other has not is null there. Keys of answers beside these actions are their own.
+_RENDERED = ("file", "rendition", "settings", "burned", "soft_tracks", "tracks", "size")
+ANSWER_KEYS: dict[str, tuple[str, ...]] = {
+    "upload": ("files", "imported"),
+    "sse": (
+        *_RENDERED,
+        "reply",
+        "follow_ups",
+        "changes",
+        "not_shown_in_export",
+        "undone",
+        "renditions",
+        "problem",
+        "choices",
+    ),
+    "state": ("timeline", "job", "other_files"),
+    "credits": ("available", "frozen", "total"),
+    "export": (*_RENDERED, "files", "resumed", "cancelled", "renditions"),
+    "caption": (*_RENDERED, "files", "resumed", "languages", "instruction", "imported"),
+}
+
+
+def answer_data(result: Result) -> dict[str, Any]:
+    """The result's data with every key of its action's shape (null when it has none)."""
+    return dict.fromkeys(ANSWER_KEYS.get(result.action, ())) | result.data
+
+
 class Check(BaseModel):
     """One line of `doctor`: required checks failing make doctor exit non-zero."""
 

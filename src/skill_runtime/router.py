@@ -7,7 +7,7 @@ the sentence carries an instruction of its own ("add captions" with a file).
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
 from . import keywords
 from .settings.skill import Action, SkillConfig
@@ -17,6 +17,12 @@ class Route(BaseModel):
     action: Action
     then: list[Action]
     rule: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def skip_sse(self) -> bool:
+        """The first action makes its own call; only the chat goes to the SSE stream."""
+        return self.action != "sse"
 
     @property
     def actions(self) -> list[Action]:

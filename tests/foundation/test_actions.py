@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from skill_runtime import cli, handlers
+from skill_runtime import cli
 from skill_runtime.backends import Backend, actions
 from skill_runtime.batch.models import BatchOptions, OnFile
 from skill_runtime.errors import SkillError
 from skill_runtime.results import Result
-from skill_runtime.settings.skill import ACTIONS, SkillConfig
+from skill_runtime.settings.skill import ACTIONS
 from skill_runtime.sizes import parse_size
 
 Call = tuple[str, dict[str, Any]]
@@ -59,7 +59,7 @@ class Recorder(Backend):
 @pytest.fixture
 def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     backend = Recorder()
-    monkeypatch.setattr(cli, "get_backend", lambda name, ctx: backend)
+    monkeypatch.setattr(cli.commands, "get_backend", lambda name, ctx: backend)
     return backend
 
 
@@ -133,11 +133,16 @@ def test_said_action_makes_the_same_backend_call(
     assert recorder.calls == calls
 
 
-def test_action_outside_skip_sse_goes_to_the_chat(cfg: SkillConfig) -> None:
-    chatty = cfg.model_copy(update={"skip_sse": [a for a in cfg.skip_sse if a != "state"]})
-    backend = Recorder()
-    handlers.run_action("state", backend, "show the timeline", [], chatty)
-    assert backend.calls == [("chat", {"text": "show the timeline"})]
+def test_the_handlers_keep_the_names_the_design_gives_them() -> None:
+    names = {action: type(handler).__name__ for action, handler in actions.TABLE.items()}
+    assert names == {
+        "upload": "UploadHandler",
+        "batch": "BatchHandler",
+        "sse": "SSEHandler",
+        "state": "StateHandler",
+        "credits": "CreditsHandler",
+        "export": "ExportHandler",
+    }
 
 
 @pytest.mark.parametrize(

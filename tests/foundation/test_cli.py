@@ -92,7 +92,7 @@ class _Exploding(Backend):
 def test_a_crash_gives_a_short_message_and_a_private_log(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], isolated_home: Path
 ) -> None:
-    monkeypatch.setattr(cli, "get_backend", lambda name, ctx: _Exploding(ctx))
+    monkeypatch.setattr(cli.commands, "get_backend", lambda name, ctx: _Exploding(ctx))
     assert cli.main(["state"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and "nmv_usr" not in err
@@ -117,7 +117,7 @@ def test_media_lines_carry_absolute_paths(
             )
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli, "get_backend", lambda name, ctx: _Done(ctx))
+    monkeypatch.setattr(cli.commands, "get_backend", lambda name, ctx: _Done(ctx))
     assert cli.main(["state"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == f"MEDIA: {tmp_path / 'clip.en.srt'}"

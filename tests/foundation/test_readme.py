@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from skill_runtime.results import ANSWER_KEYS
+
 ROOT = Path(__file__).resolve().parents[2]
 BLOCK = re.compile(r"^```bash\n(.*?)^```$", re.S | re.M)
 
@@ -48,3 +50,11 @@ def test_ci_runs_the_second_command_verbatim() -> None:
     )
     assert out.stdout.strip() == _blocks()[1]
     assert _blocks()[1].endswith(".venv/bin/python -m pytest -q")
+
+
+def test_readme_lists_each_actions_json_keys() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### `--json` answers", 1)[1].split("\n#", 1)[0]
+    rows = re.findall(r"^\| `[\w-]+` \| `(\w+)` \| (.*) \|$", section, re.M)
+    listed = {action: tuple(re.findall(r"`(\w+)`", keys)) for action, keys in rows}
+    assert listed == ANSWER_KEYS

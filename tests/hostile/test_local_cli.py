@@ -302,7 +302,7 @@ def test_a_crash_with_no_writable_state_folder_is_logged_where_it_can_be(
     def explode(name: str, ctx: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(entry, "get_backend", explode)
+    monkeypatch.setattr(entry.commands, "get_backend", explode)
     with tmpfs(tmp_path / "ro", "1m", "ro") as ro:
         monkeypatch.setenv("AI_SUBTITLES_HOME", str(ro / "home"))
         assert entry.main(["state"]) == 1

@@ -8,12 +8,13 @@ from ..context import Context
 from ..errors import SkillError
 from .base import Backend
 
-__all__ = ["Backend", "get_backend"]
+__all__ = ["BACKENDS", "Backend", "get_backend"]
 
 _BACKENDS = {
     "local": ("skill_runtime.backends.local", "LocalBackend"),
     "cloud": ("skill_runtime.backends.cloud", "CloudBackend"),
 }
+BACKENDS = tuple(_BACKENDS)
 
 
 def get_backend(name: str, ctx: Context) -> Backend:

@@ -1,16 +1,17 @@
-"""One table from action to backend call.
+"""One table from action to its handler, the one backend call it makes.
 
-The CLI's commands, the router's handlers (`say`) and the cloud backend's
-follow-ups (a GUI instruction such as "click Export", done for the user) all
-run an action through `run`, so an action means the same call wherever it
-starts.
+The handlers keep the design's names: Upload, SSE (the chat), State, Credits and
+Export, and Batch for many files. The CLI's commands, the router's sentences
+(`say`) and the cloud backend's follow-ups (a GUI instruction such as "click
+Export", done for the user) all run an action through `run`, so an action means
+the same call wherever it starts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from ..batch.models import BatchOptions, OnFile
 from ..errors import SkillError
@@ -37,53 +38,98 @@ class Ask:
     on_file: OnFile | None = None
 
 
-@dataclass(frozen=True)
-class Entry:
-    call: Callable[[Backend, Ask], Result]
+class Handler:
+    """One action onto a backend: the design's handlers, one per routed action."""
+
+    action: ClassVar[Action]
     # Needs nothing from the user, so the runtime may do it when a reply says "click ...".
-    unattended: bool
+    unattended: ClassVar[bool] = False
+
+    def __call__(self, backend: Backend, ask: Ask) -> Result:
+        raise NotImplementedError
 
 
-def _upload(backend: Backend, ask: Ask) -> Result:
-    if not ask.files and not ask.urls:
-        raise SkillError("no_upload")
-    return backend.upload(ask.files, ask.urls, captioning_next="sse" in ask.then)
+class UploadHandler(Handler):
+    """Adds the files and links the user gave; refuses when there are none."""
+
+    action = "upload"
+
+    def __call__(self, backend: Backend, ask: Ask) -> Result:
+        if not ask.files and not ask.urls:
+            raise SkillError("no_upload")
+        return backend.upload(ask.files, ask.urls, captioning_next="sse" in ask.then)
 
 
-def _batch(backend: Backend, ask: Ask) -> Result:
-    options = ask.batch
-    if options is None:
-        if not ask.files:
-            raise SkillError("batch_no_sources")
-        options = BatchOptions(sources=[str(f) for f in ask.files])
-    return backend.batch(options, ask.on_file)
+class BatchHandler(Handler):
+    """Many files through the caption pipeline: the CLI's options, or the attached files."""
+
+    action = "batch"
+
+    def __call__(self, backend: Backend, ask: Ask) -> Result:
+        options = ask.batch
+        if options is None:
+            if not ask.files:
+                raise SkillError("batch_no_sources")
+            options = BatchOptions(sources=[str(f) for f in ask.files])
+        return backend.batch(options, ask.on_file)
 
 
-def _chat(backend: Backend, ask: Ask) -> Result:
-    return backend.chat(ask.text)
+class SSEHandler(Handler):
+    """The chat: the sentence itself is the instruction.
+
+    Named for NemoVideo's chat stream (`POST /run_sse`), where the cloud backend sends
+    it; the local backend reads it with its own chat layer. It is the router's fallback
+    and the one handler that does not skip the stream.
+    """
+
+    action = "sse"
+
+    def __call__(self, backend: Backend, ask: Ask) -> Result:
+        return backend.chat(ask.text)
 
 
-def _state(backend: Backend, ask: Ask) -> Result:
-    return backend.state()
+class StateHandler(Handler):
+    """The timeline as it stands."""
+
+    action = "state"
+    unattended = True
+
+    def __call__(self, backend: Backend, ask: Ask) -> Result:
+        return backend.state()
 
 
-def _credits(backend: Backend, ask: Ask) -> Result:
-    return backend.credits()
+class CreditsHandler(Handler):
+    """The credit balance (the local backend has nothing to count)."""
+
+    action = "credits"
+    unattended = True
+
+    def __call__(self, backend: Backend, ask: Ask) -> Result:
+        return backend.credits()
 
 
-def _export(backend: Backend, ask: Ask) -> Result:
-    if ask.channel or ask.max_bytes is not None:
-        return backend.export_sized(channel=ask.channel, max_bytes=ask.max_bytes)
-    return backend.export(resume=ask.resume, cancel=ask.cancel)
+class ExportHandler(Handler):
+    """The finished MP4: sized for a channel or a limit when asked, else as set."""
+
+    action = "export"
+    unattended = True
+
+    def __call__(self, backend: Backend, ask: Ask) -> Result:
+        if ask.channel or ask.max_bytes is not None:
+            return backend.export_sized(channel=ask.channel, max_bytes=ask.max_bytes)
+        return backend.export(resume=ask.resume, cancel=ask.cancel)
 
 
-TABLE: dict[Action, Entry] = {
-    "upload": Entry(_upload, unattended=False),
-    "batch": Entry(_batch, unattended=False),
-    "sse": Entry(_chat, unattended=False),
-    "state": Entry(_state, unattended=True),
-    "credits": Entry(_credits, unattended=True),
-    "export": Entry(_export, unattended=True),
+TABLE: dict[Action, Handler] = {
+    h.action: h
+    for h in (
+        UploadHandler(),
+        BatchHandler(),
+        SSEHandler(),
+        StateHandler(),
+        CreditsHandler(),
+        ExportHandler(),
+    )
 }
 
 # The CLI commands that are actions, by the router's name for them.
@@ -98,7 +144,7 @@ COMMANDS: dict[str, Action] = {
 
 
 def run(action: Action, backend: Backend, ask: Ask) -> Result:
-    return TABLE[action].call(backend, ask)
+    return TABLE[action](backend, ask)
 
 
 def unattended(action: Action) -> bool:

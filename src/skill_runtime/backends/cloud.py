@@ -169,7 +169,7 @@ class CloudBackend(Backend):
         tracks = summarize(reply.after or Draft()).tracks
         changes = describe_changes(summarize(reply.before).tracks, tracks)
         return Result(
-            action="chat",
+            action="sse",
             template="cloud/edit_applied",
             context={"changes": changes, "tracks": tracks},
             data={
@@ -201,7 +201,7 @@ class CloudBackend(Backend):
                 sections.append(render(follow.template, **follow.context))
                 media += follow.media
             return Result(
-                action="chat",
+                action="sse",
                 template="cloud/reply",
                 context={"text": reply.text, "sections": sections},
                 media=media,

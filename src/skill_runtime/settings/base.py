@@ -1,4 +1,4 @@
-"""The one strict base every settings model shares, and the aspect names they use."""
+"""The one strict base every settings model shares, and the frame names they use."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 Aspect = Literal["16:9", "9:16", "1:1", "source"]
+# How a source goes into a frame of another shape: blurred fill, crop, or bars.
+FitMode = Literal["blur", "crop", "pad"]
 
 
 class Strict(BaseModel):

@@ -57,7 +57,6 @@ class SkillConfig(Strict):
     intents: dict[Action, Intent]
     order: list[Action]
     suppress: list[Suppress]
-    skip_sse: list[Action]
     gui_phrases: list[GuiPhrase]
     exit_codes: dict[str, int]
     errors: dict[str, ErrorSpec]
