@@ -29,6 +29,7 @@ from ..local.probe import MediaInfo, check_path, probe
 from ..local.proofread import import_corrections
 from ..local.render.ffmpeg import locate
 from ..local.render.fonts import font_files
+from ..local.render.layout import output_shape
 from ..local.renditions import checked, derived_name, valid_name
 from ..local.session import CaptionJob, LocalSession, edit_session, load_session
 from ..local.translate.doctor import translation_check
@@ -369,6 +370,7 @@ class LocalBackend(Backend):
                 "style": job.settings.style,
                 "aspect": job.settings.aspect,
                 "fit": job.settings.fit,
+                "reframed": _reframed(job, self.ctx.config.local),
                 "action": action,
                 "carried": carried,
                 "changes": [],
@@ -600,6 +602,16 @@ def _choose(
     job.add_rendition(name, job.rendition)
     job.rendition = name
     return True
+
+
+def _reframed(job: CaptionJob, settings: LocalSettings) -> bool:
+    """Whether the frame's shape differs from the picture's, so the fit (blur, crop, bars) shows."""
+    media = job.media
+    if not media.width or not media.height:
+        return False
+    s = job.settings
+    shape = output_shape(settings, s.aspect, media, s.height, s.platform)
+    return abs(shape.width / shape.height - media.width / media.height) > 0.01
 
 
 def _merged(kept: list[MediaFile], new: list[MediaFile]) -> list[MediaFile]:
