@@ -1,0 +1,131 @@
+"""Burn frame ranges ahead of the final cues, then keep only those the final cues still draw.
+
+The piece that lets the picture work start before recognition ends: ranges are
+burned on an encoder thread with the cues known so far. When the whole
+transcript is in, a range is kept only if the final ASS draws exactly the same
+thing over its frames (the same header and styles, the same events touching
+it, in the same order, which is all libass sees there); every other range, and
+whatever follows the last one, is burned again from the final file. So the
+joined video is the one-pass burn's captions whatever guess chose the cuts:
+a bad guess costs time, never a wrong frame.
+"""
+
+from __future__ import annotations
+
+import itertools
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pysubs2
+
+from ... import atomic
+from ...settings.local import Shape, VideoSettings
+from ..probe import MediaInfo
+from .ranges import encode_range, join_ranges
+
+# ASS keeps centiseconds: an event this close to a range still counts as touching it.
+_SLACK_MS = 20
+
+Drawn = tuple[Any, ...]
+
+
+def drawn_over(subs: pysubs2.SSAFile, frames: tuple[int, int], fps: float) -> Drawn:
+    """Everything libass uses to draw frames [first, stop): header, styles, touching events."""
+    first_ms = _ms(frames[0], fps) - _SLACK_MS
+    stop_ms = _ms(frames[1], fps) + _SLACK_MS
+    events = tuple(
+        (e.type, e.layer, e.start, e.end, e.style, e.name, e.marginl, e.marginr, e.marginv,
+         e.effect, e.text)
+        for e in subs.events
+        if e.start < stop_ms and e.end > first_ms
+    )  # fmt: skip
+    styles = tuple(
+        sorted((name, tuple(sorted(s.as_dict().items()))) for name, s in subs.styles.items())
+    )
+    return tuple(sorted(subs.info.items())), styles, events
+
+
+def _ms(frame: int, fps: float) -> int:
+    return round(frame * 1000 / fps)
+
+
+@dataclass(frozen=True)
+class _Part:
+    frames: tuple[int, int]
+    drawn: Drawn
+    done: Future[Path]
+
+
+class RangeBurner:
+    """Ranges burned on one encoder thread as they are handed over, joined at `finish`."""
+
+    def __init__(
+        self,
+        info: MediaInfo,
+        *,
+        fonts: Path,
+        shape: Shape,
+        fit: str,
+        video: VideoSettings,
+        folder: Path,
+    ) -> None:
+        self._info = info
+        self._common: dict[str, Any] = {"fonts": fonts, "shape": shape, "fit": fit, "video": video}
+        self._folder = folder
+        self._parts: list[_Part] = []
+        self._names = itertools.count()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="range-burn")
+        self.reburned = 0
+
+    @property
+    def total_frames(self) -> int:
+        info = self._info
+        return round((info.video_duration or info.duration) * info.fps)
+
+    @property
+    def burned_to(self) -> int:
+        """The first frame no range covers yet."""
+        return self._parts[-1].frames[1] if self._parts else 0
+
+    def submit(self, stop: int, subs: pysubs2.SSAFile) -> None:
+        """Burn from where the last range ended up to frame `stop`, with these cues."""
+        frames = (self.burned_to, min(stop, self.total_frames))
+        if frames[1] <= frames[0]:
+            return
+        ass_file = self._write(subs)
+        done = self._pool.submit(self._encode, frames, ass_file)
+        self._parts.append(_Part(frames, drawn_over(subs, frames, self._info.fps), done))
+
+    def finish(self, subs: pysubs2.SSAFile, out: Path) -> Path:
+        """The whole video with the final cues: kept ranges, the others burned again, joined."""
+        try:
+            final_ass = self._write(subs)
+            fps = self._info.fps
+            spans = [p.frames for p in self._parts]
+            if self.burned_to < self.total_frames:
+                spans.append((self.burned_to, self.total_frames))
+            early = {p.frames: p for p in self._parts}
+            paths: list[Path] = []
+            for frames in spans:
+                part = early.get(frames)
+                if part is not None and part.drawn == drawn_over(subs, frames, fps):
+                    paths.append(part.done.result())
+                    continue
+                if part is not None:
+                    part.done.result()  # its file is replaced, but it must not still be writing
+                    self.reburned += 1
+                paths.append(self._encode(frames, final_ass))
+            return join_ranges(self._info, paths, video=self._common["video"], out=out)
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _write(self, subs: pysubs2.SSAFile) -> Path:
+        path = self._folder / f"cues{next(self._names)}.ass"
+        atomic.write_text(path, subs.to_string("ass"))
+        return path
+
+    def _encode(self, frames: tuple[int, int], ass_file: Path) -> Path:
+        out = self._folder / f"range{next(self._names)}.mp4"
+        return encode_range(self._info, frames, ass_file=ass_file, out=out, **self._common)
