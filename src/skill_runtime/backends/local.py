@@ -20,7 +20,7 @@ from ..local import handoffs, imports, pipeline
 from ..local.accel import detect
 from ..local.asr.models import requested, resolve_model
 from ..local.chat import CaptionNext, RenderNext, respond
-from ..local.deliver import size_target
+from ..local.deliver import SizeTarget, size_target
 from ..local.edits.apply import Change
 from ..local.history import diff_settings
 from ..local.links import download
@@ -288,6 +288,20 @@ class LocalBackend(Backend):
             media=media,
         )
 
+    def _sized(self, job: CaptionJob, target: SizeTarget) -> Result:
+        """One rendition's MP4 under `target`; the answer gives its size and where it came from."""
+        written, report = pipeline.render_sized(job, self.ctx, target)
+        self._keep_outputs(job, written, rendered=False)
+        result = self._captioned(job, written, "export")
+        sized = report.model_dump()
+        return result.model_copy(
+            update={
+                "template": "local/sized",
+                "context": result.context | {"sized": sized, "source": target.source},
+                "data": result.data | {"size": sized},
+            }
+        )
+
     def export_sized(self, *, channel: str | None = None, max_bytes: int | None = None) -> Result:
         """An MP4 under a size limit (a channel's, or the one given); the answer gives its size."""
         target = size_target(self.ctx.config.local.delivery, channel=channel, max_bytes=max_bytes)
@@ -297,19 +311,7 @@ class LocalBackend(Backend):
                 raise SkillError(
                     "no_captions", file_name=job.media.path.name, path=str(job.media.path)
                 )
-            written, report = pipeline.render_sized(job, self.ctx, target)
-            self._keep_outputs(job, written, rendered=False)
-            result = self._captioned(job, written, "export")
-            sized = report.model_dump()
-            results.append(
-                result.model_copy(
-                    update={
-                        "template": "local/sized",
-                        "context": result.context | {"sized": sized, "source": target.source},
-                        "data": result.data | {"size": sized},
-                    }
-                )
-            )
+            results.append(self._sized(job, target))
         return _joined(results)
 
     def batch(self, options: BatchOptions, on_file: OnFile | None = None) -> Result:
@@ -481,19 +483,7 @@ class LocalBackend(Backend):
                 target = size_target(
                     self.ctx.config.local.delivery, channel=wanted.deliver, max_bytes=limit
                 )
-                written, report = pipeline.render_sized(job, self.ctx, target)
-                self._keep_outputs(job, written, rendered=False)
-                result = self._captioned(job, written, "export")
-                sized = report.model_dump()
-                results.append(
-                    result.model_copy(
-                        update={
-                            "template": "local/sized",
-                            "context": result.context | {"sized": sized, "source": target.source},
-                            "data": result.data | {"size": sized},
-                        }
-                    )
-                )
+                results.append(self._sized(job, target))
             else:
                 results.append(self.render(job))
         return _joined(results)
