@@ -191,7 +191,7 @@ def test_caption_preview_transcribes_and_stops_at_the_picture(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Its own session store, so the 9:16 TikTok settings stay out of other CLI tests.
-    monkeypatch.setattr(cli.commands, "Store", lambda: Store(tmp_path / "store"))
+    monkeypatch.setattr(cli.commands, "Store", lambda *_: Store(tmp_path / "store"))
     status = main(
         ["--quiet", "--out", str(tmp_path), "caption", str(talk_clip), "--preview",
          "--style", "pop", "--platform", "tiktok"]
