@@ -20,11 +20,10 @@ from ..errors import SkillError
 from ..language_tags import canonical
 from ..settings.local import CueRules
 from .edits.apply import Change
-from .pipeline import effective_rules
+from .pipeline import effective_rules, keep_made, translate_into
 from .render.layout import output_shape
 from .session import CaptionJob
 from .subtitles.read import RuleBreak, read_subtitles, rule_breaks
-from .translate.service import LANGUAGE_FAILURES, translate_cues
 
 
 class Imported(BaseModel):
@@ -109,28 +108,14 @@ def translate_missing(job: CaptionJob, ctx: Context) -> list[SkillError]:
     returned with its error, so the others are still delivered.
     """
     source = job.source_language or next(iter(job.tracks))
-    rules = job_rules(job, ctx)
-    missing: list[SkillError] = []
-    for target in [lang for lang in job.settings.languages if lang not in job.tracks]:
-        ctx.progress.status("progress/translating", source=source, target=target)
-        try:
-            job.tracks[target] = translate_cues(
-                job.tracks[source],
-                source,
-                target,
-                audio=job.media.path if job.media.has_audio else None,
-                rules=rules,
-                config=ctx.config,
-                env=ctx.env,
-                model=ctx.model,
-            )
-        except SkillError as exc:
-            if exc.code not in LANGUAGE_FAILURES:
-                raise
-            missing.append(exc)
+    missing = translate_into(
+        job.tracks,
+        source,
+        job.settings.languages,
+        audio=job.media.path if job.media.has_audio else None,
+        rules=job_rules(job, ctx),
+        ctx=ctx,
+    )
     if missing:
-        job.settings.languages = [lang for lang in job.settings.languages if lang in job.tracks]
-        job.settings.burn_languages = [
-            lang for lang in job.settings.burn_languages if lang in job.tracks
-        ]
+        keep_made(job)
     return missing

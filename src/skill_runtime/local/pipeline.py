@@ -100,6 +100,50 @@ def apply_request(
     return caption.model_copy(update=changes)
 
 
+def translate_into(
+    tracks: dict[str, list[Cue]],
+    source: str,
+    targets: list[str],
+    *,
+    audio: Path | None,
+    rules: CueRules,
+    ctx: Context,
+) -> list[SkillError]:
+    """Each target `tracks` lacks, translated from `source`; mutates `tracks`.
+
+    A language no translator can make (none installed, a failing or silent one)
+    is returned with its error instead, so the others are still made.
+    """
+    missing: list[SkillError] = []
+    for target in [lang for lang in targets if lang not in tracks]:
+        ctx.progress.status("progress/translating", source=source, target=target)
+        try:
+            tracks[target] = translate_cues(
+                tracks[source],
+                source,
+                target,
+                audio=audio,
+                rules=rules,
+                config=ctx.config,
+                env=ctx.env,
+                model=ctx.model,
+            )
+        except SkillError as exc:
+            if exc.code not in LANGUAGE_FAILURES:
+                raise
+            missing.append(exc)
+    return missing
+
+
+def keep_made(job: CaptionJob) -> None:
+    """The job's language choices cut to the tracks it has (after some could not be made)."""
+    made = [lang for lang in job.settings.languages if lang in job.tracks]
+    job.settings.languages = made or list(job.tracks)
+    job.settings.burn_languages = [
+        lang for lang in job.settings.burn_languages if lang in job.tracks
+    ]
+
+
 def build_tracks(
     job: CaptionJob, info: MediaInfo, ctx: Context
 ) -> tuple[dict[str, list[Cue]], list[SkillError]]:
@@ -114,26 +158,9 @@ def build_tracks(
     shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
     rules = text_rules(settings, caption, shape)
     tracks = {source: build_cues(job.words, source, rules, fps=info.fps or None)}
-    missing: list[SkillError] = []
-    for target in job.settings.languages:
-        if target in tracks:
-            continue
-        ctx.progress.status("progress/translating", source=source, target=target)
-        try:
-            tracks[target] = translate_cues(
-                tracks[source],
-                source,
-                target,
-                audio=info.path,
-                rules=rules,
-                config=ctx.config,
-                env=ctx.env,
-                model=ctx.model,
-            )
-        except SkillError as exc:
-            if exc.code not in LANGUAGE_FAILURES:
-                raise
-            missing.append(exc)
+    missing = translate_into(
+        tracks, source, job.settings.languages, audio=info.path, rules=rules, ctx=ctx
+    )
     replacements = job.replacements()
     if replacements:
         # Words the user corrected stay corrected when the file is captioned again.
@@ -583,11 +610,7 @@ def make_tracks(job: CaptionJob, ctx: Context) -> list[SkillError]:
     """
     job.tracks, missing = build_tracks(job, job.media, ctx)
     if missing:
-        made = [lang for lang in job.settings.languages if lang in job.tracks]
-        job.settings.languages = made or list(job.tracks)
-        job.settings.burn_languages = [
-            lang for lang in job.settings.burn_languages if lang in job.tracks
-        ]
+        keep_made(job)
     return missing
 
 
