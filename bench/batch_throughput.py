@@ -32,6 +32,7 @@ from pathlib import Path
 
 from skill_runtime.config import config
 from skill_runtime.context import CaptionRequest, Context
+from skill_runtime.environment import Environment
 from skill_runtime.local import pipeline
 from skill_runtime.local.probe import probe
 from skill_runtime.local.sample import make_clip
@@ -200,6 +201,7 @@ def stage_split(clip: Path, work: Path) -> tuple[Stage, Stage, float]:
         out_dir=work / "split",
         progress=Progress(quiet=True),
         version="bench",
+        env=Environment.read(config()),
         platform="bench",
     )
     request = CaptionRequest(path=clip)

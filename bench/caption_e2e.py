@@ -28,6 +28,7 @@ import jiwer
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.config import config
 from skill_runtime.context import CaptionRequest, Context
+from skill_runtime.environment import Environment
 from skill_runtime.local.asr import models
 from skill_runtime.local.probe import probe
 from skill_runtime.local.render.fonts import fonts_dir
@@ -114,7 +115,9 @@ def main() -> int:
     if not clip.exists():
         print("making the 3-minute clip...", file=sys.stderr)
         talking_clip(work)
-    models.resolve_model(local.model, None)  # assemble the offline model outside the timings
+    models.resolve_model(
+        local.model, None, Environment.read(config())
+    )  # assemble the offline model outside the timings
 
     ctx = Context(
         config=cfg,
@@ -122,6 +125,7 @@ def main() -> int:
         out_dir=work / "out",
         progress=Progress(quiet=True),
         version="bench",
+        env=Environment.read(config()),
         platform="bench",
     )
     backend = LocalBackend(ctx)
@@ -142,7 +146,7 @@ def main() -> int:
     rec, mset = local.recognition, local.model
     t0 = time.perf_counter()
     model = WhisperModel(
-        models.resolve_model(mset, None),
+        models.resolve_model(mset, None, Environment.read(config())),
         device="auto",
         compute_type=mset.compute_type,
         cpu_threads=os.cpu_count() or 0,
@@ -166,7 +170,7 @@ def main() -> int:
     burn(
         info,
         ass_file=None,
-        fonts=fonts_dir(local.fonts),
+        fonts=fonts_dir(local.fonts, Environment.read(config())),
         shape=local.shapes["16:9"],
         fit="pad",
         tracks=[],

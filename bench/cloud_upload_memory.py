@@ -32,6 +32,7 @@ def main() -> None:
         from skill_runtime.backends.cloud import CloudBackend
         from skill_runtime.config import config
         from skill_runtime.context import Context
+        from skill_runtime.environment import Environment
         from skill_runtime.progress import Progress
         from skill_runtime.store import Store
 
@@ -47,6 +48,7 @@ def main() -> None:
             out_dir=Path(tmp) / "out",
             progress=Progress(quiet=True),
             version="bench",
+            env=Environment.read(config()),
             platform="unknown",
         )
         backend = CloudBackend(ctx)

@@ -24,6 +24,7 @@ from caption_e2e import talking_clip
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.config import config
 from skill_runtime.context import CaptionRequest, Context
+from skill_runtime.environment import Environment
 from skill_runtime.local.asr import models
 from skill_runtime.progress import Progress
 from skill_runtime.results import Result
@@ -51,13 +52,14 @@ def main() -> int:
     if not clip.exists():
         print("making the 3-minute clip...", file=sys.stderr)
         talking_clip(work)
-    models.resolve_model(cfg.local.model, None)
+    models.resolve_model(cfg.local.model, None, Environment.read(config()))
     ctx = Context(
         config=cfg,
         store=Store(work / "home" / "conversation-store"),
         out_dir=work / "out",
         progress=Progress(quiet=True),
         version="bench",
+        env=Environment.read(config()),
         platform="bench",
         overwrite=True,
     )

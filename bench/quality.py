@@ -46,6 +46,7 @@ import yaml
 
 from skill_runtime.captions import CaptionSettings, Cue, Word
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.asr import load_model, resolve_model, transcribe
 from skill_runtime.local.asr.onsets import snap_onsets
 from skill_runtime.local.asr.turns import mark_turns
@@ -208,7 +209,7 @@ def raw_model(settings: LocalSettings) -> Any:
     from faster_whisper import WhisperModel
 
     return WhisperModel(
-        resolve_model(settings.model, None),
+        resolve_model(settings.model, None, Environment.read(config())),
         device="cpu",
         compute_type=settings.model.compute_type,
         cpu_threads=os.cpu_count() or 0,
@@ -267,7 +268,10 @@ def main() -> None:
     vertical = effective_rules(
         settings, CaptionSettings(aspect="9:16"), output_shape(settings, "9:16", None)
     )
-    models = {name: load_model(chosen.model, None) for name, chosen in variants.items()}
+    models = {
+        name: load_model(chosen.model, None, Environment.read(config()))
+        for name, chosen in variants.items()
+    }
     raw = raw_model(settings)
     clips = yaml.safe_load((HERE / "fixtures" / "quality_clips.yaml").read_text())["clips"]
     rows: dict[str, dict[str, list[Any]]] = {s: {} for s in [*SYSTEMS, "project 9:16"]}

@@ -26,6 +26,7 @@ from caption_e2e import SENTENCES, talking_clip
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.config import config
 from skill_runtime.context import CaptionRequest, Context
+from skill_runtime.environment import Environment
 from skill_runtime.local.asr import models
 from skill_runtime.local.render.ffmpeg import run
 from skill_runtime.local.sample import make_clip
@@ -66,6 +67,7 @@ def _backend(work: Path, name: str) -> LocalBackend:
             out_dir=work / f"out-{name}",
             progress=Progress(quiet=True),
             version="bench",
+            env=Environment.read(config()),
             platform="bench",
         )
     )

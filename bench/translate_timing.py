@@ -27,6 +27,7 @@ import httpx
 
 from skill_runtime.captions import Cue, Word
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.cues import build_cues
 from skill_runtime.local.cues.text import display_width
 from skill_runtime.local.translate import openai as openai_provider
@@ -104,7 +105,14 @@ def run(label: str, sources: list[Cue], rules: CueRules, *, shorten: bool) -> No
             os.environ["OPENAI_BASE_URL"] = endpoint.base_url
             began = time.perf_counter()
             out = translate_cues(
-                sources, "en", "es", audio=None, rules=rules, config=config(), glossary={}
+                sources,
+                "en",
+                "es",
+                audio=None,
+                rules=rules,
+                config=config(),
+                glossary={},
+                env=Environment.read(config()),
             )
             total = time.perf_counter() - began
     finally:

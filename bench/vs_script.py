@@ -35,6 +35,7 @@ from pathlib import Path
 
 from caption_e2e import SENTENCES
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.asr import models
 from skill_runtime.local.render.ffmpeg import escape_filter_value, locate
 from skill_runtime.local.sample import make_clip
@@ -100,7 +101,9 @@ def main() -> int:
     env = {**os.environ, "AI_SUBTITLES_HOME": str(work / "home")}
     os.environ["AI_SUBTITLES_HOME"] = env["AI_SUBTITLES_HOME"]
     local = config().local
-    model_dir = models.resolve_model(local.model, None)  # assembled outside the timings
+    model_dir = models.resolve_model(
+        local.model, None, Environment.read(config())
+    )  # assembled outside the timings
     ffmpeg = locate().exe
     clip = work / f"talk {args.minutes:g}min 1080p.mp4"
     if not clip.exists():

@@ -13,19 +13,19 @@ import pysubs2
 import pytest
 
 from skill_runtime.config import config
+from skill_runtime.environment import Environment
 from skill_runtime.local.probe import MediaInfo, probe
 from skill_runtime.local.render.fonts import fonts_dir
 from skill_runtime.local.render.streamed import RangeBurner, drawn_over
 from skill_runtime.local.render.video import burn
 from skill_runtime.local.sample import make_clip
 from skill_runtime.progress import Progress
-from skill_runtime.settings.local import Shape
 
 from .conftest import BACKGROUND, frame_at
-from .test_ranges import _streams, _text_mask
+from .test_ranges import SHAPE, _streams, _text_mask
 
 LOCAL = config().local
-SHAPE = Shape(width=320, height=180, margin_bottom=10, margin_top=10, margin_side=10)
+FONTS = fonts_dir(LOCAL.fonts, Environment.read())
 FPS = 25.0
 BORDER = 75  # 3.0 s
 FINAL = [(0.5, 2.9, "First caption"), (2.9, 5.0, "Across the border")]
@@ -80,7 +80,7 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> tuple[MediaInfo, Path, Pat
     ass = folder / "final.ass"
     _subs(FINAL).save(str(ass))
     whole = burn(
-        info, ass_file=ass, fonts=fonts_dir(LOCAL.fonts), shape=SHAPE, fit="pad", tracks=[],
+        info, ass_file=ass, fonts=FONTS, shape=SHAPE, fit="pad", tracks=[],
         out=folder / "whole.mp4", video=LOCAL.video, progress=Progress(quiet=True),
     )  # fmt: skip
     return info, whole, folder
@@ -92,7 +92,7 @@ def _burn_early(
     work = folder / name
     work.mkdir()
     burner = RangeBurner(
-        info, fonts=fonts_dir(LOCAL.fonts), shape=SHAPE, fit="pad", video=LOCAL.video, folder=work
+        info, fonts=FONTS, shape=SHAPE, fit="pad", video=LOCAL.video, folder=work
     )
     burner.submit(BORDER, _subs(early))
     out = burner.finish(_subs(FINAL), work / "joined.mp4")
