@@ -26,18 +26,27 @@ MAX_BYTES = 8 * 1024 * 1024  # OpenClaw's library cap per skill
 MAX_FILE_BYTES = 10 * 1000 * 1000  # ClawHub's cap per file
 
 
+def _candidates(root: Path) -> list[str]:
+    """Files git would publish (tracked, or untracked and not ignored); every file without git."""
+    try:
+        return subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):  # no git here, or not a checkout
+        return [p.relative_to(root).as_posix() for p in root.rglob("*") if ".git" not in p.parts]
+
+
 def bundle_files(root: Path = ROOT) -> list[Path]:
-    """Tracked and untracked-but-not-ignored files that .clawhubignore keeps, relative to root."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
+    """The files .clawhubignore keeps, relative to root."""
     lines = (root / ".clawhubignore").read_text(encoding="utf-8").splitlines()
     ignored = pathspec.GitIgnoreSpec.from_lines(lines)
-    return sorted(Path(p) for p in listed if (root / p).is_file() and not ignored.match_file(p))
+    return sorted(
+        Path(p) for p in _candidates(root) if (root / p).is_file() and not ignored.match_file(p)
+    )
 
 
 def problems(folder: Path) -> list[str]:

@@ -29,6 +29,17 @@ def test_the_bundle_is_what_the_agent_reads_and_no_source() -> None:
     assert names == {"SKILL.md", "LICENSE", "skill.yaml", "install.sh"}
 
 
+def test_without_git_the_bundle_is_the_same_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = _script()
+
+    def no_git(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError("git")
+
+    monkeypatch.setattr(script.subprocess, "run", no_git)
+    names = {str(p) for p in script.bundle_files()}
+    assert names == {"SKILL.md", "LICENSE", "skill.yaml", "install.sh"}
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
