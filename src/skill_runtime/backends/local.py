@@ -141,20 +141,12 @@ class LocalBackend(Backend):
             job.settings = pipeline.apply_request(job.settings, request, settings)
             options = diff_settings(previous.settings, job.settings)
             if previous.tracks:
-                parent = job.renditions[job.rendition].parent
-                made = [Change(field="rendition", before=parent, after=job.rendition)]
-                job.history.record(
+                _recaptioned(
+                    job,
+                    previous,
+                    created,
                     request.said or f"caption {info.path.name}",
-                    {
-                        job.rendition: [
-                            *(made if created else []),
-                            *options,
-                            Change(field="recognised"),
-                        ]
-                    },
-                    [],
-                    {job.rendition: None if created else previous.settings},
-                    previous.tracks,
+                    [*options, Change(field="recognised")],
                 )
             job.words, job.tracks = work.words, work.tracks
             job.source_language = work.source_language
@@ -232,19 +224,12 @@ class LocalBackend(Backend):
             previous = job.model_copy(deep=True)
             job.settings = pipeline.apply_request(job.settings, request, settings)
             if previous.tracks:
-                parent = job.renditions[job.rendition].parent
-                made = [Change(field="rendition", before=parent, after=job.rendition)]
-                job.history.record(
+                _recaptioned(
+                    job,
+                    previous,
+                    created,
                     request.said or f"caption {info.path.name}",
-                    {
-                        job.rendition: [
-                            *(made if created else []),
-                            Change(field="imported", before=None, after=[language]),
-                        ]
-                    },
-                    [],
-                    {job.rendition: None if created else previous.settings},
-                    previous.tracks,
+                    [Change(field="imported", before=None, after=[language])],
                 )
             job.tracks, job.words, job.source_language = {}, [], None
             done = imports.import_file(job, path, language, self.ctx)
@@ -592,6 +577,24 @@ def _choose(
     job.add_rendition(name, job.rendition)
     job.rendition = name
     return True
+
+
+def _recaptioned(
+    job: CaptionJob, previous: CaptionJob, created: bool, said: str, changes: list[Change]
+) -> None:
+    """A file captioned again: one history entry, so "undo" brings back the captions before.
+
+    A rendition this run made is recorded as new (undo removes it).
+    """
+    parent = job.renditions[job.rendition].parent
+    made = [Change(field="rendition", before=parent, after=job.rendition)] if created else []
+    job.history.record(
+        said,
+        {job.rendition: [*made, *changes]},
+        [],
+        {job.rendition: None if created else previous.settings},
+        previous.tracks,
+    )
 
 
 def _reframed(job: CaptionJob, settings: LocalSettings) -> bool:
