@@ -91,9 +91,7 @@ def _burn_early(
 ) -> tuple[Path, int]:
     work = folder / name
     work.mkdir()
-    burner = RangeBurner(
-        info, fonts=FONTS, shape=SHAPE, fit="pad", video=LOCAL.video, folder=work
-    )
+    burner = RangeBurner(info, fonts=FONTS, shape=SHAPE, fit="pad", video=LOCAL.video, folder=work)
     burner.submit(BORDER, _subs(early))
     out = burner.finish(_subs(FINAL), work / "joined.mp4")
     return out, burner.reburned
