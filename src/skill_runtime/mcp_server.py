@@ -143,7 +143,7 @@ class UndoArgs(Picked):
 
 
 class NoArgs(BaseModel):
-    pass
+    """A tool that takes nothing: it acts on the current video."""
 
 
 class HandoffArgs(BaseModel):

@@ -9,6 +9,7 @@ the same call wherever it starts.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -38,15 +39,16 @@ class Ask:
     on_file: OnFile | None = None
 
 
-class Handler:
+class Handler(ABC):
     """One action onto a backend: the design's handlers, one per routed action."""
 
     action: ClassVar[Action]
     # Needs nothing from the user, so the runtime may do it when a reply says "click ...".
     unattended: ClassVar[bool] = False
 
+    @abstractmethod
     def __call__(self, backend: Backend, ask: Ask) -> Result:
-        raise NotImplementedError
+        """Run the action on `backend` with what it needs from `ask`."""
 
 
 class UploadHandler(Handler):
