@@ -178,6 +178,18 @@ def test_a_broken_work_file_changes_nothing(
     assert status == 3 and problem in answer["message"]
 
 
+def test_a_translation_file_given_to_proofread_names_the_import_that_takes_it(
+    captioned: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(captioned)
+    _, answer = _cli(capsys, "--out", out, "translate", "es", "--handoff")
+    work_file = answer["work_file"]
+    status, answer = _cli(capsys, "--out", out, "proofread", "--from", work_file)
+    assert status == 3 and answer["error"] == "handoff_invalid"
+    assert "is a translation work file" in answer["message"]
+    assert f"ai-subtitles translate es --from {work_file}" in answer["message"]
+
+
 def test_proofreading_corrects_a_name_keeps_the_timing_and_can_be_undone(
     captioned: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

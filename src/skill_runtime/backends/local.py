@@ -153,10 +153,7 @@ class LocalBackend(Backend):
             job.settings.languages = work.settings.languages
             job.settings.burn_languages = work.settings.burn_languages
             work = job.model_copy(deep=True)
-        written = pipeline.render_outputs(work, self.ctx, video=not request.preview)
-        self._keep_outputs(work, written, rendered=not request.preview)
-        if missing:
-            raise pipeline.missing_languages(missing, work, written.media, self.ctx)
+        written = self._rendered(work, request, missing)
         if request.preview:
             return self.previewed(work, [contact_sheet(work, self.ctx)])
         carried = {
@@ -235,16 +232,26 @@ class LocalBackend(Backend):
             done = imports.import_file(job, path, language, self.ctx)
             missing = imports.translate_missing(job, self.ctx)
             work = job.model_copy(deep=True)
-        written = pipeline.render_outputs(work, self.ctx, video=not request.preview)
-        self._keep_outputs(work, written, rendered=not request.preview)
-        if missing:
-            raise pipeline.missing_languages(missing, work, written.media, self.ctx)
+        written = self._rendered(work, request, missing)
         if request.preview:
             return self.previewed(work, [contact_sheet(work, self.ctx)])
         result = self._captioned(work, written, "caption")
         result.context["imported"] = [done.model_dump(mode="json")]
         result.data["imported"] = [done.model_dump(mode="json")]
         return result.model_copy(update={"template": "local/captioned_imported"})
+
+    def _rendered(
+        self, work: CaptionJob, request: CaptionRequest, missing: list[SkillError]
+    ) -> pipeline.Written:
+        """The captioned job's files (no video for a preview), kept as its rendition's.
+
+        A language no translator reached fails the run after the others are written.
+        """
+        written = pipeline.render_outputs(work, self.ctx, video=not request.preview)
+        self._keep_outputs(work, written, rendered=not request.preview)
+        if missing:
+            raise pipeline.missing_languages(missing, work, written.media, self.ctx)
+        return written
 
     def _selected(self) -> list[CaptionJob]:
         """The current file's job, once per rendition `--rendition` picks (else the current one)."""

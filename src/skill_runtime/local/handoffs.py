@@ -29,6 +29,7 @@ from .session import CaptionJob, edit_session
 from .translate.handoff import (
     Kind,
     Pending,
+    WorkFile,
     check_answers,
     dump,
     read_work_file,
@@ -56,6 +57,21 @@ def command(kind: Kind, language: str, path: Path) -> str:
     if kind == "translate":
         return f"ai-subtitles translate {language} --from {shlex.quote(str(path))}"
     return f"ai-subtitles proofread --from {shlex.quote(str(path))}"
+
+
+def read_filled(path: Path, kind: Kind) -> tuple[Path, WorkFile]:
+    """The filled work file at `path` (resolved), refused unless it is a `kind` one."""
+    given = path.expanduser().resolve()
+    work = read_work_file(given)
+    if work.kind != kind:
+        raise SkillError(
+            "handoff_invalid",
+            path=str(given),
+            problem="other_kind",
+            kind=work.kind,
+            command=command(work.kind, work.language, given),
+        )
+    return given, work
 
 
 def current_job(session_job: CaptionJob | None) -> CaptionJob:
@@ -148,15 +164,7 @@ def opened(
 
 def import_translation(ctx: Context, path: Path, language: str) -> Result:
     """Keep the answers that pass; add the track once every id is in (exit 3 names the rest)."""
-    given = path.expanduser().resolve()
-    work = read_work_file(given)
-    if work.kind != "translate":
-        raise SkillError(
-            "handoff_invalid",
-            path=str(given),
-            problem="shape",
-            detail='its "kind" is not "translate"; import it with `ai-subtitles proofread --from`',
-        )
+    given, work = read_filled(path, "translate")
     target = canonical(language, ctx.config.translation, option="translate")
     if canonical(work.language, ctx.config.translation, option="the work file") != target:
         raise SkillError(

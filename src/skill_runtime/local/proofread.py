@@ -24,10 +24,10 @@ from ..settings.edit_models import Edit, Replace
 from ..settings.local import CueRules
 from .cues.text import join, tokens
 from .edits.apply import Change, apply_edits
-from .handoffs import command, current_job, load_open, opened
+from .handoffs import command, current_job, load_open, opened, read_filled
 from .imports import job_rules
 from .session import edit_session
-from .translate.handoff import Pending, Refusal, check_answers, read_work_file
+from .translate.handoff import Pending, Refusal, check_answers
 
 _EDGE = string.punctuation + "¡¿«»“”‘’…—–"
 
@@ -92,16 +92,7 @@ def word_edits(
 
 def import_corrections(ctx: Context, path: Path) -> Result:
     """Apply the corrections that pass as one history entry; exit 3 names the refused ids."""
-    given = path.expanduser().resolve()
-    work = read_work_file(given)
-    if work.kind != "proofread":
-        raise SkillError(
-            "handoff_invalid",
-            path=str(given),
-            problem="shape",
-            detail=f'its "kind" is "{work.kind}"; import it with `ai-subtitles translate '
-            f"{work.language} --from`",
-        )
+    given, work = read_filled(path, "proofread")
     config = ctx.config
     with edit_session(ctx.store) as session:
         job = current_job(session.current)
