@@ -130,6 +130,16 @@ def test_the_rendition_option_picks_the_version(tmp_path: Path, clip: Path) -> N
     assert looks["main"]["color"] == "#34C759" and looks["vertical"]["color"] is None
 
 
+def test_a_version_name_is_matched_whatever_its_case(tmp_path: Path, clip: Path) -> None:
+    backend = _backend(tmp_path, clip)
+    with backend.jobs() as session:
+        job = session.open(probe(clip, config().local.media_extensions)).job
+        job.tracks = {"en": [_cue(0.2, 0.9, "hello there world")]}
+    backend.chat("also a vertical version")
+    _backend(tmp_path, clip, rendition="Main").chat("make them green")
+    assert _looks(backend)["main"]["color"] == "#34C759"
+
+
 def test_an_unknown_rendition_option_is_refused_with_the_names(tmp_path: Path, clip: Path) -> None:
     backend = _backend(tmp_path, clip, rendition="reels")
     with backend.jobs() as session:

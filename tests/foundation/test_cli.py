@@ -144,3 +144,12 @@ def test_doctor_exits_non_zero_when_the_main_job_cannot_run(tmp_path: Path) -> N
     assert failed == ["speech model (" + str(tmp_path / "no-such-model") + ")"]
     cloud = next(c for c in payload["checks"] if c["name"] == "cloud API")
     assert cloud["required"] is False
+
+
+def test_a_value_out_of_range_is_a_usage_error_without_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status = cli.main(["caption", "talk.mp4", "--audio-track", "0"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "--audio-track counts from 1" in err and "Traceback" not in err

@@ -150,6 +150,7 @@ def checked(job: CaptionJob, name: str | None) -> list[str] | None:
     """`--rendition NAME` (or `all`): the names, or a usage error listing the ones there are."""
     if name is None:
         return None
+    name = name.lower()  # "TikTok" names the tiktok version, as it does in chat
     if name == "all":
         return list(job.renditions)
     if name not in job.renditions:
@@ -159,6 +160,7 @@ def checked(job: CaptionJob, name: str | None) -> list[str] | None:
 
 def valid_name(name: str) -> str:
     """A name safe in a file name (`talk.<name>.mp4`): lower-case letters, digits, - and _."""
+    name = name.lower()
     if not _NAME.fullmatch(name):
         raise SkillError("bad_rendition_name", rendition=name)
     return name
