@@ -145,10 +145,13 @@ def test_timeline_counts_caption_cues() -> None:
 
 # A sentence end glued to the next sentence, as in `…(0-42s)Say "export"`.
 _GLUED = re.compile(r"(?<=\S)[.!?)](?=[A-Z\"“])")
+_PATH = re.compile(r"\S*/\S*")
 
 
 @pytest.mark.parametrize("name", template_names())
 def test_every_template_keeps_its_sentences_on_their_own_lines(name: str) -> None:
     out = render(name, **_context(name, "sample"))
     for line in out.splitlines():
-        assert not _GLUED.search(line), f"{name}: {line!r}"
+        # Paths (the checkout's own, in an install hint) may hold ".T" anywhere.
+        words = _PATH.sub("", line)
+        assert not _GLUED.search(words), f"{name}: {line!r}"
