@@ -76,7 +76,7 @@ def contact_sheet(job: CaptionJob, ctx: Context) -> MediaFile:
         tile = _layout(len(times), shape.height > shape.width)
         graph = (
             f"{firsts}{joined}concat=n={len(times)}:v=1:a=0,setpts='({when})/TB',"
-            f"{scale_filter(shape, caption.fit)},{ass},"
+            f"{scale_filter(shape, caption.fit, info)},{ass},"
             f"scale={settings.video.sheet_frame_width}:-2,"
             f"tile={tile}:padding=8:margin=8:color=white[sheet]"
         )

@@ -45,7 +45,7 @@ def encode_range(
     start = first / fps
     ass = f"ass=filename={escape_filter_value(ass_file)}:fontsdir={escape_filter_value(fonts)}"
     chain = (
-        f"setpts=PTS-STARTPTS+{start:.6f}/TB,{scale_filter(shape, fit)},{ass},"
+        f"setpts=PTS-STARTPTS+{start:.6f}/TB,{scale_filter(shape, fit, info)},{ass},"
         "setpts=PTS-STARTPTS,format=yuv420p"
     )
     run(

@@ -150,7 +150,7 @@ def burn(
     Soft tracks ride along in the same pass, so the burned MP4 also carries
     every language as a selectable track. With no ASS file it only reshapes.
     """
-    chain = scale_filter(shape, fit)
+    chain = scale_filter(shape, fit, info)
     if ass_file is not None:
         chain += "," + _ass_filter(ass_file, fonts)
     picture = ["-vf", chain + ",format=yuv420p", *encoder_args(video)]
@@ -224,7 +224,8 @@ def preview(
 ) -> Path:
     """A PNG of the captioned frame at `at`, scaled down for a chat message."""
     shift = f"setpts=PTS-STARTPTS+{at:.3f}/TB"
-    chain = f"{shift},{scale_filter(shape, fit)},{_ass_filter(ass_file, fonts)},scale={width}:-2"
+    drawn = f"{scale_filter(shape, fit, info)},{_ass_filter(ass_file, fonts)}"
+    chain = f"{shift},{drawn},scale={width}:-2"
     with atomic.atomic_path(out) as tmp:
         run(
             [
