@@ -63,7 +63,7 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> tuple[MediaInfo, Path, 
         encode_range(info, span, **common, video=LOCAL.video, out=folder / f"part{k}.mp4")
         for k, span in enumerate([(0, BORDER), (BORDER, total)])
     ]
-    joined = join_ranges(info, parts, video=LOCAL.video, out=folder / "joined.mp4")
+    joined = join_ranges(info, parts, tracks=[], video=LOCAL.video, out=folder / "joined.mp4")
     return info, whole, joined
 
 

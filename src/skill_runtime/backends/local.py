@@ -18,6 +18,7 @@ from ..errors import SkillError
 from ..language_names import language_name
 from ..local import handoffs, imports, pipeline
 from ..local.accel import detect
+from ..local.ahead import Ahead
 from ..local.asr.models import requested, resolve_model
 from ..local.chat import CaptionNext, RenderNext, respond
 from ..local.deliver import SizeTarget, size_target
@@ -132,28 +133,29 @@ class LocalBackend(Backend):
         work = self.load_session().open(info).job
         _choose(work, name, request, self.ctx.config.edits.renditions, settings)
         work.settings = pipeline.apply_request(work.settings, request, settings)
-        missing = pipeline.recognise(work, request, self.ctx)
-        with self.jobs() as session:
-            opened = session.open(info)
-            job = opened.job
-            created = _choose(job, name, request, self.ctx.config.edits.renditions, settings)
-            previous = job.model_copy(deep=True)
-            job.settings = pipeline.apply_request(job.settings, request, settings)
-            options = diff_settings(previous.settings, job.settings)
-            if previous.tracks:
-                _recaptioned(
-                    job,
-                    previous,
-                    created,
-                    request.said or f"caption {info.path.name}",
-                    [*options, Change(field="recognised")],
-                )
-            job.words, job.tracks = work.words, work.tracks
-            job.source_language = work.source_language
-            job.settings.languages = work.settings.languages
-            job.settings.burn_languages = work.settings.burn_languages
-            work = job.model_copy(deep=True)
-        written = self._rendered(work, request, missing)
+        with pipeline.burning_ahead(work, request, self.ctx) as ahead:
+            missing = pipeline.recognise(work, request, self.ctx, ahead)
+            with self.jobs() as session:
+                opened = session.open(info)
+                job = opened.job
+                created = _choose(job, name, request, self.ctx.config.edits.renditions, settings)
+                previous = job.model_copy(deep=True)
+                job.settings = pipeline.apply_request(job.settings, request, settings)
+                options = diff_settings(previous.settings, job.settings)
+                if previous.tracks:
+                    _recaptioned(
+                        job,
+                        previous,
+                        created,
+                        request.said or f"caption {info.path.name}",
+                        [*options, Change(field="recognised")],
+                    )
+                job.words, job.tracks = work.words, work.tracks
+                job.source_language = work.source_language
+                job.settings.languages = work.settings.languages
+                job.settings.burn_languages = work.settings.burn_languages
+                work = job.model_copy(deep=True)
+            written = self._rendered(work, request, missing, ahead)
         if request.preview:
             return self.previewed(work, [contact_sheet(work, self.ctx)])
         carried = {
@@ -241,13 +243,17 @@ class LocalBackend(Backend):
         return result.model_copy(update={"template": "local/captioned_imported"})
 
     def _rendered(
-        self, work: CaptionJob, request: CaptionRequest, missing: list[SkillError]
+        self,
+        work: CaptionJob,
+        request: CaptionRequest,
+        missing: list[SkillError],
+        ahead: Ahead | None = None,
     ) -> pipeline.Written:
         """The captioned job's files (no video for a preview), kept as its rendition's.
 
         A language no translator reached fails the run after the others are written.
         """
-        written = pipeline.render_outputs(work, self.ctx, video=not request.preview)
+        written = pipeline.render_outputs(work, self.ctx, video=not request.preview, ahead=ahead)
         self._keep_outputs(work, written, rendered=not request.preview)
         if missing:
             raise pipeline.missing_languages(missing, work, written.media, self.ctx)

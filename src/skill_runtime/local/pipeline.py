@@ -14,10 +14,15 @@ import hashlib
 import json
 import shutil
 import tempfile
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pysubs2
 
 from .. import atomic
 from ..caption_text import needs_font
@@ -28,8 +33,10 @@ from ..language_names import iso639_2, language_name
 from ..outputs import LEDGER, Expect, Ledger, OutputSet, output_set
 from ..results import MediaFile, MediaKind
 from ..settings.local import CueRules, LocalSettings, Shape, StylePreset, VideoSettings
+from .ahead import Ahead, Sketch
 from .asr import load_model, transcribe
 from .asr.onsets import snap_onsets
+from .asr.transcribe import Partial
 from .asr.turns import mark_turns
 from .audio import SAMPLE_RATE, load_audio
 from .cues import build_cues
@@ -40,6 +47,7 @@ from .edits.apply import apply_edits
 from .probe import MediaInfo
 from .render.fonts import fonts_dir
 from .render.layout import output_shape
+from .render.streamed import RangeBurner
 from .render.video import SoftTrack, burn, check_drawn, preview, soft
 from .session import CaptionJob
 from .subtitles import AssLook, check_look, make_ass, write_json, write_text_subs
@@ -315,8 +323,13 @@ class Written:
     stem: str
 
 
-def render_outputs(job: CaptionJob, ctx: Context, *, video: bool = True) -> Written:
+def render_outputs(
+    job: CaptionJob, ctx: Context, *, video: bool = True, ahead: Ahead | None = None
+) -> Written:
     """Every subtitle file, then the MP4 (burned or soft) and a preview PNG, as one set.
+
+    With `ahead`, the ranges burned while recognition ran are kept where the
+    final captions draw the same over them (`burning_ahead`).
 
     All are written under temporary names and renamed only when every one is
     verified, so the previous set stays whole if anything fails or is stopped.
@@ -332,7 +345,7 @@ def render_outputs(job: CaptionJob, ctx: Context, *, video: bool = True) -> Writ
         ctx.progress.status("progress/writing_files", folder=str(outs.folder))
         kinds, soft_tracks = _write_text(job, drawn, outs)
         if video and info.has_video:
-            kinds += _render_video(job, drawn, ctx, soft_tracks, outs)
+            kinds += _render_video(job, drawn, ctx, soft_tracks, outs, ahead)
         done = outs.commit()
     media = [m.model_copy(update={"path": done.files[suffix]}) for suffix, m in kinds]
     if video and not info.has_video:
@@ -424,12 +437,15 @@ def _encode_sized(
         return encode_sized(encode, out, settings, target, chosen, full.shape, info.duration)
 
 
+def burn_subs(drawn: Drawing) -> pysubs2.SSAFile:
+    """The captions a burn draws: every burned language, in the look."""
+    return make_ass(drawn.burned, drawn.look, drawn.languages)
+
+
 def burn_file(drawn: Drawing, fonts: Path, folder: Path) -> Path:
     """The ASS file to burn, after proving every character of it draws in the font."""
     ass_file = folder / "burn.ass"
-    atomic.write_text(
-        ass_file, make_ass(drawn.burned, drawn.look, drawn.languages).to_string("ass")
-    )
+    atomic.write_text(ass_file, burn_subs(drawn).to_string("ass"))
     check_file = folder / "check.ass"
     check_tracks = _check_cue(drawn.burned)
     atomic.write_text(check_file, make_ass(check_tracks, check_look(drawn.look)).to_string("ass"))
@@ -472,6 +488,7 @@ def _render_video(
     ctx: Context,
     soft_tracks: list[SoftTrack],
     outs: OutputSet,
+    ahead: Ahead | None = None,
 ) -> list[tuple[str, MediaFile]]:
     settings, caption, info = ctx.config.local, job.settings, job.media
     pre = name_prefix(job)
@@ -514,7 +531,13 @@ def _render_video(
         ctx.progress.status(
             "progress/encoding_start", width=drawn.shape.width, height=drawn.shape.height
         )
-        out = encode(ass_file=ass_file, out=outs.temp(f"{pre}.captioned.mp4", Expect("mp4")))
+        target = outs.temp(f"{pre}.captioned.mp4", Expect("mp4"))
+        if ahead is not None and ahead.started and ahead.burner.suits(drawn.shape, caption.fit):
+            out = ahead.burner.finish(
+                burn_subs(drawn), target, tracks=soft_tracks, progress=ctx.progress
+            )
+        else:
+            out = encode(ass_file=ass_file, out=target)
     return [
         (f"{pre}.captioned.mp4", _media(out, "video", None, "mp4")),
         (f"{pre}.preview.png", _media(shot, "preview", None, "png")),
@@ -522,18 +545,25 @@ def _render_video(
 
 
 def recognise_words(
-    info: MediaInfo, request: CaptionRequest, ctx: Context
+    info: MediaInfo, request: CaptionRequest, ctx: Context, ahead: Ahead | None = None
 ) -> tuple[list[Word], str]:
     """The spoken words of `info`, starts snapped to the sound, turns marked, and the language.
 
     Separate from the tracks so a batch can keep the words and render again
-    from them when only caption options change.
+    from them when only caption options change. With `ahead`, the burn runs
+    alongside on the other core and recognition keeps to one thread.
     """
     settings = ctx.config.local
     ctx.progress.status("progress/reading_audio", file_name=info.path.name)
     audio = load_audio(info, request.audio_track, ctx.progress)
     ctx.progress.status("progress/loading_model")
-    model = load_model(settings.model, request.model or ctx.model, ctx.env)
+    model = load_model(
+        settings.model, request.model or ctx.model, ctx.env, cores=1 if ahead else None
+    )
+    polish = functools.partial(_polished, audio=audio, info=info, settings=settings)
+    heard = None
+    if ahead is not None:
+        heard = functools.partial(_heard, ahead=ahead, polish=polish)
     ctx.progress.status("progress/transcribing_start")
     transcript = transcribe(
         model,
@@ -545,17 +575,25 @@ def recognise_words(
         progress=ctx.progress,
         offset_s=info.audio_offset_s,
         unspaced_languages=settings.cues.no_space_languages,
+        heard=heard,
     )
     if not transcript.words:
         raise SkillError("no_speech", path=str(info.path), duration=info.duration)
+    return polish(transcript.words), transcript.language
+
+
+def _polished(
+    words: list[Word], *, audio: npt.NDArray[np.float32], info: MediaInfo, settings: LocalSettings
+) -> list[Word]:
+    """Recognised words with their starts snapped to the sound and speaker turns marked."""
     words = snap_onsets(
-        transcript.words,
+        words,
         audio,
         sample_rate=SAMPLE_RATE,
         offset_s=info.audio_offset_s,
         settings=settings.recognition,
     )
-    words = mark_turns(
+    return mark_turns(
         words,
         audio,
         sample_rate=SAMPLE_RATE,
@@ -563,7 +601,49 @@ def recognise_words(
         sentence_end=settings.cues.sentence_end,
         settings=settings.recognition,
     )
-    return words, transcript.language
+
+
+def _heard(partial: Partial, *, ahead: Ahead, polish: Callable[[list[Word]], list[Word]]) -> None:
+    """The burn ahead told what recognition heard, as polished words."""
+    ahead.heard(Partial(partial.until_s, partial.language, lambda: polish(partial.words())))
+
+
+@contextmanager
+def burning_ahead(job: CaptionJob, request: CaptionRequest, ctx: Context) -> Iterator[Ahead | None]:
+    """A burn that runs while the job's speech is recognised, for a burned caption of a video.
+
+    None when the render is not a burn, or skill.yaml turns it off. Its ranges
+    are written in the store (the output folder is not made before the outputs
+    are) and removed when the block ends.
+    """
+    settings, caption, info = ctx.config.local, job.settings, job.media
+    rules = settings.video.burn_ahead
+    if rules is None or not caption.burn or not info.has_video or request.preview:
+        yield None
+        return
+    shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
+    fonts = fonts_dir(settings.fonts, ctx.env)
+    ctx.store.root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="ranges-", dir=ctx.store.root) as tmp:
+        burner = RangeBurner(
+            info, fonts=fonts, shape=shape, fit=caption.fit, video=settings.video, folder=Path(tmp)
+        )
+        try:
+            sketch = functools.partial(_sketch, job, ctx)
+            yield Ahead(burner, sketch, rules, settings.cues.sentence_end)
+        finally:
+            burner.close()
+
+
+def _sketch(job: CaptionJob, ctx: Context, words: list[Word], language: str) -> Sketch | None:
+    """The burn's captions from the words so far; None if the burn shows another language."""
+    if any(lang != language for lang in job.settings.languages):
+        return None
+    draft = job.model_copy(deep=True)
+    draft.words, draft.source_language = words, language
+    draft.tracks, _ = build_tracks(draft, draft.media, ctx)
+    drawn = drawing(draft, ctx)
+    return Sketch(burn_subs(drawn), drawn.burned[0])
 
 
 @dataclass(frozen=True)
@@ -593,12 +673,14 @@ def caption_file(
     return media, missing
 
 
-def recognise(job: CaptionJob, request: CaptionRequest, ctx: Context) -> list[SkillError]:
+def recognise(
+    job: CaptionJob, request: CaptionRequest, ctx: Context, ahead: Ahead | None = None
+) -> list[SkillError]:
     """Recognise speech in the job's file and build its tracks; mutates `job`.
 
     Returns the languages no translator could reach (the others are made).
     """
-    job.words, job.source_language = recognise_words(job.media, request, ctx)
+    job.words, job.source_language = recognise_words(job.media, request, ctx, ahead)
     return make_tracks(job, ctx)
 
 

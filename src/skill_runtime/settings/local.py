@@ -236,6 +236,13 @@ class RecognitionSettings(Strict):
     turn_energy_db: float = Field(gt=0)
 
 
+class BurnAhead(Strict):
+    """Burning while speech is still recognised: how long a range is, how far behind it ends."""
+
+    min_range_s: float = Field(gt=0)
+    settle_s: float = Field(ge=0)
+
+
 class VideoSettings(Strict):
     crf: int
     preset: str
@@ -247,6 +254,8 @@ class VideoSettings(Strict):
     vbv_buffer_s: float = Field(gt=0)
     # Contact sheet: the width of each of its four frames.
     sheet_frame_width: int
+    # None burns in one pass after recognition.
+    burn_ahead: BurnAhead | None
 
 
 class FontSettings(Strict):

@@ -183,16 +183,22 @@ def _load(
     )
 
 
-def load_model(settings: ModelSettings, choice: str | None, env: Environment) -> Any:
-    """The loaded model, cached per process; download or load failures become model_missing."""
+def load_model(
+    settings: ModelSettings, choice: str | None, env: Environment, cores: int | None = None
+) -> Any:
+    """The loaded model, cached per process; download or load failures become model_missing.
+
+    `cores` caps its threads (one model copy then, when the cap leaves no room to split).
+    """
     spec = resolve_model(settings, choice, env)
+    threads = recognition_threads(env)
     try:
         return _load(
             spec,
             settings.compute_type,
             settings.escalation,
             settings.thread_split,
-            recognition_threads(env),
+            min(threads, cores) if cores else threads,
         )
     except Exception as exc:  # faster-whisper/huggingface_hub raise many types for "no model here"
         raise SkillError(

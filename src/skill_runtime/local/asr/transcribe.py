@@ -7,7 +7,9 @@ text invented over silence or music) and n-grams repeated back to back.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import functools
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,6 +22,20 @@ from ...settings.local import ModelSettings, RecognitionSettings
 from ..audio import SAMPLE_RATE
 from .edges import Segment, spoken_words
 from .pieces import Piece, words_as_written
+
+
+@dataclass(frozen=True)
+class Partial:
+    """What recognition has heard so far: speech up to `until_s` (media time), its words on demand.
+
+    Handed out after each segment, so work that needs words (a burn ahead of
+    the end) can start before recognition ends; `words` applies the same
+    filters the final transcript gets, to the segments so far.
+    """
+
+    until_s: float
+    language: str
+    words: Callable[[], list[Word]]
 
 
 class Transcript(BaseModel):
@@ -59,8 +75,12 @@ def transcribe(
     progress: Progress,
     offset_s: float = 0.0,
     unspaced_languages: Collection[str] = (),
+    heard: Callable[[Partial], None] | None = None,
 ) -> Transcript:
-    """Timed words of `audio`; `unspaced_languages` keep Whisper's word pieces apart."""
+    """Timed words of `audio`; `unspaced_languages` keep Whisper's word pieces apart.
+
+    `heard`, if given, is called after every decoded segment.
+    """
     segments, info = model.transcribe(
         audio,
         language=language,
@@ -77,6 +97,13 @@ def transcribe(
     )
     spaced = info.language not in unspaced_languages
     decoded: list[Segment] = []
+
+    def finished(segments: list[Segment]) -> list[Word]:
+        words = spoken_words(
+            segments, audio, sample_rate=SAMPLE_RATE, offset_s=offset_s, settings=settings
+        )
+        return collapse_repeats(words, settings.max_ngram_repeats)
+
     for segment in segments:
         progress.bar("progress/transcribing", segment.end, duration)
         seg_words = words_as_written(
@@ -84,18 +111,18 @@ def transcribe(
             spaced=spaced,
             offset_s=offset_s,
         )
-        if not seg_words:
-            continue
-        if float(np.mean([w.probability for w in seg_words])) < settings.min_segment_probability:
-            continue
-        decoded.append(Segment(seg_words, segment.avg_logprob, segment.no_speech_prob))
-    words = spoken_words(
-        decoded, audio, sample_rate=SAMPLE_RATE, offset_s=offset_s, settings=settings
-    )
+        sure = bool(seg_words) and (
+            float(np.mean([w.probability for w in seg_words])) >= settings.min_segment_probability
+        )
+        if sure:
+            decoded.append(Segment(seg_words, segment.avg_logprob, segment.no_speech_prob))
+        if heard is not None:
+            so_far = functools.partial(finished, list(decoded))
+            heard(Partial(segment.end + offset_s, info.language, so_far))
     progress.bar("progress/transcribing", duration, duration)
     progress.finish()
     return Transcript(
         language=info.language,
         language_probability=float(info.language_probability),
-        words=collapse_repeats(words, settings.max_ngram_repeats),
+        words=finished(decoded),
     )

@@ -20,12 +20,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ... import atomic
+from ...progress import Progress
 from ...settings.local import Shape, VideoSettings
 from ..accel import encoder_args
 from ..probe import MediaInfo
 from .ffmpeg import escape_filter_value, file_arg, run
 from .fonts import fontconfig_env
 from .layout import scale_filter
+from .video import SoftTrack, audio_args, disable_text_tracks, keep_picture_length, soft_args
 
 
 def encode_range(
@@ -38,6 +40,7 @@ def encode_range(
     fit: str,
     video: VideoSettings,
     out: Path,
+    progress: Progress | None = None,
 ) -> Path:
     """Frames [first, stop) of the source, captions burned at their source times, no sound."""
     first, stop = frames
@@ -66,19 +69,28 @@ def encode_range(
             "mp4",
             file_arg(out),
         ],
-        duration=0,
+        duration=(stop - first) / fps,
+        progress=progress,
         env=fontconfig_env(fonts),
     )
     return out
 
 
-def join_ranges(info: MediaInfo, parts: Sequence[Path], *, video: VideoSettings, out: Path) -> Path:
-    """The ranges' pictures by stream copy, with the source's sound, as one MP4 (atomically)."""
-    audio: list[str] = []
-    if info.has_audio:
-        copy = info.audio_codec in video.copy_audio_codecs
-        codec = ["-c:a", "copy"] if copy else ["-c:a", "aac", "-b:a", video.audio_bitrate]
-        audio = ["-map", "1:a:0", *codec]
+def join_ranges(
+    info: MediaInfo,
+    parts: Sequence[Path],
+    *,
+    tracks: Sequence[SoftTrack],
+    video: VideoSettings,
+    out: Path,
+    progress: Progress | None = None,
+) -> Path:
+    """The ranges' pictures by stream copy, with the sound and text tracks of a one-pass burn.
+
+    The same audio choice (the speech track, copied if it can be), the same length rule and
+    the same text tracks, none shown by default over the burned captions.
+    """
+    inputs, maps = soft_args(list(tracks), 2, default=False)
     with tempfile.TemporaryDirectory(prefix="ai-subtitles-ranges-") as tmp:
         listing = Path(tmp) / "ranges.txt"
         lines = ["file '" + str(p.resolve()).replace("'", "'\\''") + "'" for p in parts]
@@ -86,27 +98,20 @@ def join_ranges(info: MediaInfo, parts: Sequence[Path], *, video: VideoSettings,
         with atomic.atomic_path(out) as part:
             run(
                 [
-                    "-f",
-                    "concat",
-                    "-safe",
-                    "0",
-                    "-i",
-                    file_arg(listing),
-                    "-i",
-                    file_arg(info.path),
-                    "-map",
-                    "0:v:0",
-                    "-c:v",
-                    "copy",
-                    *audio,
-                    "-t",
-                    f"{(info.video_duration or info.duration):.3f}",
-                    "-movflags",
-                    "+faststart",
-                    "-f",
-                    "mp4",
-                    file_arg(part),
+                    "-f", "concat", "-safe", "0", "-i", file_arg(listing),
+                    "-i", file_arg(info.path),
+                    *inputs,
+                    "-map", "0:v:0", "-c:v", "copy",
+                    *audio_args(info, video, copy=True, source=1),
+                    *maps,
+                    *keep_picture_length(info),
+                    "-movflags", "+faststart",
+                    "-f", "mp4", file_arg(part),
                 ],
-                duration=0,
-            )
+                duration=info.duration,
+                progress=progress,
+                template="progress/muxing",
+            )  # fmt: skip
+            if tracks:
+                disable_text_tracks(part)
     return out

@@ -13,6 +13,7 @@ a bad guess costs time, never a wrong frame.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +22,11 @@ from typing import Any
 import pysubs2
 
 from ... import atomic
+from ...progress import Progress
 from ...settings.local import Shape, VideoSettings
 from ..probe import MediaInfo
 from .ranges import encode_range, join_ranges
+from .video import SoftTrack
 
 # ASS keeps centiseconds: an event this close to a range still counts as touching it.
 _SLACK_MS = 20
@@ -80,6 +83,10 @@ class RangeBurner:
         self.reburned = 0
 
     @property
+    def fps(self) -> float:
+        return self._info.fps
+
+    @property
     def total_frames(self) -> int:
         info = self._info
         return round((info.video_duration or info.duration) * info.fps)
@@ -98,7 +105,18 @@ class RangeBurner:
         done = self._pool.submit(self._encode, frames, ass_file)
         self._parts.append(_Part(frames, drawn_over(subs, frames, self._info.fps), done))
 
-    def finish(self, subs: pysubs2.SSAFile, out: Path) -> Path:
+    def suits(self, shape: Shape, fit: str) -> bool:
+        """Whether ranges burned here belong in a render of this frame and fit."""
+        return bool(self._common["shape"] == shape and self._common["fit"] == fit)
+
+    def finish(
+        self,
+        subs: pysubs2.SSAFile,
+        out: Path,
+        *,
+        tracks: Sequence[SoftTrack] = (),
+        progress: Progress | None = None,
+    ) -> Path:
         """The whole video with the final cues: kept ranges, the others burned again, joined."""
         try:
             final_ass = self._write(subs)
@@ -116,16 +134,27 @@ class RangeBurner:
                 if part is not None:
                     part.done.result()  # its file is replaced, but it must not still be writing
                     self.reburned += 1
-                paths.append(self._encode(frames, final_ass))
-            return join_ranges(self._info, paths, video=self._common["video"], out=out)
+                paths.append(self._encode(frames, final_ass, progress))
+            video = self._common["video"]
+            return join_ranges(
+                self._info, paths, tracks=tracks, video=video, out=out, progress=progress
+            )
         finally:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self.close()
+
+    def close(self) -> None:
+        """Stop burning: a range under way finishes, queued ones are dropped."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _write(self, subs: pysubs2.SSAFile) -> Path:
         path = self._folder / f"cues{next(self._names)}.ass"
         atomic.write_text(path, subs.to_string("ass"))
         return path
 
-    def _encode(self, frames: tuple[int, int], ass_file: Path) -> Path:
+    def _encode(
+        self, frames: tuple[int, int], ass_file: Path, progress: Progress | None = None
+    ) -> Path:
         out = self._folder / f"range{next(self._names)}.mp4"
-        return encode_range(self._info, frames, ass_file=ass_file, out=out, **self._common)
+        return encode_range(
+            self._info, frames, ass_file=ass_file, out=out, progress=progress, **self._common
+        )

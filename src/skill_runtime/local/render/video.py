@@ -32,7 +32,7 @@ def _ass_filter(ass_file: Path, fonts: Path) -> str:
     return f"ass=filename={escape_filter_value(ass_file)}:fontsdir={escape_filter_value(fonts)}"
 
 
-def _soft_args(
+def soft_args(
     tracks: list[SoftTrack], first_input: int, default: bool
 ) -> tuple[list[str], list[str]]:
     """Inputs and maps for the text tracks; the first is shown by default only if asked.
@@ -51,16 +51,17 @@ def _soft_args(
     return inputs, maps
 
 
-def _audio_args(info: MediaInfo, video: VideoSettings, copy: bool) -> list[str]:
+def audio_args(info: MediaInfo, video: VideoSettings, copy: bool, source: int = 0) -> list[str]:
+    """The speech track from input `source`: copied when asked and its codec allows, else AAC."""
     if not info.has_audio:
         return []
-    track = f"0:a:{info.audio_track}"  # the track with the speech the captions are of
+    track = f"{source}:a:{info.audio_track}"  # the track with the speech the captions are of
     if copy and info.audio_track == 0 and info.audio_codec in video.copy_audio_codecs:
         return ["-map", track, "-c:a", "copy"]
     return ["-map", track, "-c:a", "aac", "-b:a", video.audio_bitrate]
 
 
-def _keep_picture_length(info: MediaInfo) -> list[str]:
+def keep_picture_length(info: MediaInfo) -> list[str]:
     """Sound running past the picture is cut there: the video keeps its own length."""
     if info.video_duration and info.audio_duration > info.video_duration + 0.05:
         return ["-t", f"{info.video_duration:.3f}"]
@@ -149,6 +150,8 @@ def burn(
 
     Soft tracks ride along in the same pass, so the burned MP4 also carries
     every language as a selectable track. With no ASS file it only reshapes.
+    The sound is copied when its codec allows (a size-fitted encode sets no
+    such codec, since its plan counts on `audio_bitrate`).
     """
     chain = scale_filter(shape, fit, info)
     if ass_file is not None:
@@ -156,7 +159,7 @@ def burn(
     picture = ["-vf", chain + ",format=yuv420p", *encoder_args(video)]
     env = fontconfig_env(fonts) if ass_file is not None else None
     _write_mp4(
-        info, picture, False, tracks, out, video, progress, "progress/encoding", env,
+        info, picture, True, tracks, out, video, progress, "progress/encoding", env,
         default_track=ass_file is None,
     )  # fmt: skip
     if ass_file is not None:
@@ -184,7 +187,7 @@ def _write_mp4(
     default_track: bool = True,
 ) -> Path:
     """The source's picture (as `picture` says), its audio and the subtitle tracks, atomically."""
-    inputs, maps = _soft_args(tracks, 1, default_track)
+    inputs, maps = soft_args(tracks, 1, default_track)
     with atomic.atomic_path(out) as tmp:
         run(
             [
@@ -194,9 +197,9 @@ def _write_mp4(
                 "-map",
                 "0:v:0",
                 *picture,
-                *_audio_args(info, video, copy=copy_audio),
+                *audio_args(info, video, copy=copy_audio),
                 *maps,
-                *_keep_picture_length(info),
+                *keep_picture_length(info),
                 "-movflags",
                 "+faststart",
                 "-f",

@@ -1,0 +1,214 @@
+"""A burn that starts while speech is still being recognised ends as the one-pass burn:
+the same captions in the same places at the same times, the sound in sync, and
+no range border inside a cue."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pysubs2
+import pytest
+
+from skill_runtime.backends.local import LocalBackend
+from skill_runtime.captions import Cue
+from skill_runtime.config import config
+from skill_runtime.context import CaptionRequest, Context
+from skill_runtime.local import pipeline
+from skill_runtime.local.ahead import Ahead
+from skill_runtime.local.asr.transcribe import Partial
+from skill_runtime.local.probe import MediaInfo
+from skill_runtime.local.render.streamed import RangeBurner
+from skill_runtime.local.sample import make_clip
+from skill_runtime.settings.local import BurnAhead
+from skill_runtime.settings.skill import SkillConfig
+
+from .conftest import BACKGROUND, BACKGROUND_RGB, SPEECH, frame_at, make_ctx
+
+RULES = BurnAhead(min_range_s=4, settle_s=2)
+
+
+def _with_burn_ahead(rules: BurnAhead | None) -> SkillConfig:
+    base = config()
+    video = base.local.video.model_copy(update={"burn_ahead": rules})
+    return base.model_copy(update={"local": base.local.model_copy(update={"video": video})})
+
+
+def _ahead(rules: BurnAhead = RULES) -> Ahead:
+    info = MediaInfo(path=Path("talk.mp4"), duration=60.0, has_video=True, has_audio=True, fps=25.0)
+    burner = RangeBurner(
+        info,
+        fonts=Path("fonts"),
+        shape=config().local.shapes["16:9"],
+        fit="blur",
+        video=config().local.video,
+        folder=Path("ranges"),
+    )
+    return Ahead(burner, lambda words, language: None, rules, ".?!")
+
+
+def _cues(*spans: tuple[float, float, str]) -> list[Cue]:
+    return [Cue(start=a, end=b, lines=[text]) for a, b, text in spans]
+
+
+@pytest.mark.parametrize(
+    ("cues", "settled_s", "frame"),
+    [
+        # The last gap after a sentence end, behind the settled point, cut in its middle.
+        (_cues((0, 3, "One."), (3.4, 6, "Two."), (6.4, 9, "Three.")), 9.0, 155),
+        # The gap before "Four." ends where recognition has not settled: the one before it.
+        (_cues((0, 3, "One."), (3.4, 6, "Two."), (6.4, 9, "Three."), (9.4, 12, "Four.")), 9.0, 155),
+        # A gap inside a sentence is not a cut.
+        (
+            _cues((0, 3, "One and"), (3.4, 6, "two and"), (6.4, 9, "three,"), (9.4, 12, "four.")),
+            12.0,
+            None,
+        ),
+        # Cues that touch leave no frame without a caption.
+        (_cues((0, 5, "One."), (5, 9, "Two.")), 9.0, None),
+        # Too short a range: wait for more speech.
+        (_cues((0, 1, "One."), (1.5, 3, "Two.")), 3.0, None),
+    ],
+)
+def test_a_range_ends_in_a_pause_after_a_sentence(
+    cues: list[Cue], settled_s: float, frame: int | None
+) -> None:
+    assert _ahead().cut(cues, settled_s) == frame
+
+
+def test_a_range_is_at_least_min_range_s_long() -> None:
+    cues = _cues((0, 3, "One."), (3.4, 6, "Two."), (6.4, 9, "Three."), (9.4, 12, "Four."))
+    ahead = _ahead(BurnAhead(min_range_s=8, settle_s=2))
+    assert ahead.cut(cues, 12.0) == 230  # 9.2 s; the gap at 6.2 s would be too short
+    assert ahead.cut(cues, 9.0) is None
+
+
+def test_captions_that_cannot_be_drawn_yet_turn_the_burn_ahead_off() -> None:
+    """A burned translation needs the whole transcript: nothing is burned early."""
+    ahead = _ahead()
+    ahead.heard(Partial(30.0, "en", list))
+    assert not ahead.started
+
+
+@pytest.fixture(scope="module")
+def renders(
+    home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, Path], list[int], list[int], float]:
+    """One clip captioned while burning ahead (ranges spied on), then burned again in one pass."""
+    folder = tmp_path_factory.mktemp("ahead")
+    clip = make_clip(
+        folder / "talk.mp4", " ".join([SPEECH] * 3), size="320x180", pattern=BACKGROUND,
+        tail_s=1.5,
+    )  # fmt: skip
+    cuts: list[int] = []
+    reburned: list[int] = []
+    submit, finish = RangeBurner.submit, RangeBurner.finish
+
+    def spied_submit(self: RangeBurner, stop: int, subs: pysubs2.SSAFile) -> None:
+        cuts.append(stop)
+        submit(self, stop, subs)
+
+    def spied_finish(self: RangeBurner, *args: Any, **kwargs: Any) -> Path:
+        out = finish(self, *args, **kwargs)
+        reburned.append(self.reburned)
+        return out
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(RangeBurner, "submit", spied_submit)
+        patch.setattr(RangeBurner, "finish", spied_finish)
+        ahead: Context = dataclasses.replace(
+            make_ctx(home, folder / "ahead"), config=_with_burn_ahead(RULES)
+        )
+        backend = LocalBackend(ahead)
+        burned = backend.caption(CaptionRequest(path=clip)).media
+    # The same job (the same words: recognition is not run twice) burned in one pass.
+    one_pass = dataclasses.replace(
+        ahead, out_dir=folder / "one_pass", config=_with_burn_ahead(None)
+    )
+    again = pipeline.render_outputs(backend.current_job(), one_pass).media
+    outputs = {
+        name: next(m.path for m in media if m.path.name.endswith(suffix))
+        for name, media, suffix in (
+            ("ahead", burned, ".mp4"),
+            ("ahead.srt", burned, ".srt"),
+            ("one_pass", again, ".mp4"),
+            ("one_pass.srt", again, ".srt"),
+        )
+    }
+    with av.open(str(clip)) as container:
+        fps = float(container.streams.video[0].average_rate or 25)
+    return outputs, cuts, reburned, fps
+
+
+def _text_mask(frame: np.ndarray) -> np.ndarray:
+    return np.abs(frame.astype(int) - np.array(BACKGROUND_RGB)).sum(axis=2) > 150
+
+
+def _box(mask: np.ndarray) -> tuple[int, ...] | None:
+    """Where the caption is: its bounding box, to 4 px."""
+    ys, xs = np.nonzero(mask)
+    if not len(ys):
+        return None
+    return tuple(round(v / 4) for v in (ys.min(), ys.max(), xs.min(), xs.max()))
+
+
+def _streams(path: Path) -> dict[str, tuple[float, float, int]]:
+    """start, duration and frame count (0 for sound) of each stream."""
+    with av.open(str(path)) as container:
+        out = {}
+        for stream in (container.streams.video[0], container.streams.audio[0]):
+            tb = float(stream.time_base or 0)
+            frames = stream.frames if stream.type == "video" else 0
+            out[stream.type] = ((stream.start_time or 0) * tb, (stream.duration or 0) * tb, frames)
+        return out
+
+
+@pytest.mark.slow
+def test_the_burn_ran_in_ranges_and_kept_them_all(
+    renders: tuple[dict[str, Path], list[int], list[int], float],
+) -> None:
+    _, cuts, reburned, _ = renders
+    assert len(cuts) >= 2
+    assert reburned == [0]
+
+
+@pytest.mark.slow
+def test_no_range_border_falls_inside_a_cue(
+    renders: tuple[dict[str, Path], list[int], list[int], float],
+) -> None:
+    outputs, cuts, _, fps = renders
+    cues = pysubs2.load(str(outputs["ahead.srt"]))
+    for frame in cuts:
+        t_ms = frame * 1000 / fps
+        assert not any(e.start <= t_ms < e.end for e in cues), frame
+
+
+@pytest.mark.slow
+def test_the_words_and_the_pictures_are_the_one_pass_burns(
+    renders: tuple[dict[str, Path], list[int], list[int], float],
+) -> None:
+    outputs, cuts, _, fps = renders
+    assert outputs["ahead.srt"].read_text() == outputs["one_pass.srt"].read_text()
+    around_cuts = [t for f in cuts for t in ((f - 1) / fps, f / fps, (f + 1) / fps)]
+    cues = pysubs2.load(str(outputs["one_pass.srt"]))
+    inside = [(e.start + e.end) / 2000 for e in cues][::3]
+    for t in [*around_cuts, *inside]:
+        a = _text_mask(frame_at(outputs["one_pass"], t))
+        b = _text_mask(frame_at(outputs["ahead"], t))
+        assert _box(a) == _box(b), t
+        # What differs is encoder noise along the letters' edges (ranges start on IDR frames).
+        assert (a ^ b).sum() <= 0.05 * max(1, (a | b).sum()), t
+
+
+@pytest.mark.slow
+def test_the_sound_stays_in_sync_within_a_frame(
+    renders: tuple[dict[str, Path], list[int], list[int], float],
+) -> None:
+    outputs, _, _, fps = renders
+    one, two = _streams(outputs["one_pass"]), _streams(outputs["ahead"])
+    assert two["video"][2] == one["video"][2]
+    assert abs(two["audio"][1] - one["audio"][1]) < 1 / fps
+    assert abs((two["audio"][0] - two["video"][0]) - (one["audio"][0] - one["video"][0])) < 1 / fps
