@@ -20,7 +20,6 @@ from skill_runtime.context import CaptionRequest, Context
 from skill_runtime.local import pipeline
 from skill_runtime.local.ahead import Ahead
 from skill_runtime.local.asr.transcribe import Partial
-from skill_runtime.local.probe import MediaInfo
 from skill_runtime.local.render.streamed import RangeBurner
 from skill_runtime.local.sample import make_clip
 from skill_runtime.settings.local import BurnAhead
@@ -38,16 +37,10 @@ def _with_burn_ahead(rules: BurnAhead | None) -> SkillConfig:
 
 
 def _ahead(rules: BurnAhead = RULES) -> Ahead:
-    info = MediaInfo(path=Path("talk.mp4"), duration=60.0, has_video=True, has_audio=True, fps=25.0)
-    burner = RangeBurner(
-        info,
-        fonts=Path("fonts"),
-        shape=config().local.shapes["16:9"],
-        fit="blur",
-        video=config().local.video,
-        folder=Path("ranges"),
-    )
-    return Ahead(burner, lambda words, language: None, rules, ".?!")
+    def start() -> RangeBurner:
+        raise AssertionError("no range is burned here")
+
+    return Ahead(start, 25.0, lambda words, language: None, rules, ".?!")
 
 
 def _cues(*spans: tuple[float, float, str]) -> list[Cue]:
@@ -90,7 +83,7 @@ def test_captions_that_cannot_be_drawn_yet_turn_the_burn_ahead_off() -> None:
     """A burned translation needs the whole transcript: nothing is burned early."""
     ahead = _ahead()
     ahead.heard(Partial(30.0, "en", list))
-    assert not ahead.started
+    assert ahead.burned_to == 0
 
 
 @pytest.fixture(scope="module")

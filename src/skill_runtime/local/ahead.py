@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pysubs2
 
 from ..captions import Cue, Word
-from ..settings.local import BurnAhead
+from ..settings.local import BurnAhead, Shape
 from .asr.transcribe import Partial
 from .render.streamed import RangeBurner
 
@@ -37,27 +37,47 @@ Sketcher = Callable[[list[Word], str], Sketch | None]
 
 
 class Ahead:
-    """Feeds a `RangeBurner` the ranges that recognition has settled."""
+    """Feeds a `RangeBurner` the ranges that recognition has settled.
+
+    The burner is made (`start`: fonts prepared, a folder for the ranges) only
+    when the first range is ready, so a run that fails before leaves nothing.
+    """
 
     def __init__(
-        self, burner: RangeBurner, sketch: Sketcher, rules: BurnAhead, sentence_end: str
+        self,
+        start: Callable[[], RangeBurner],
+        fps: float,
+        sketch: Sketcher,
+        rules: BurnAhead,
+        sentence_end: str,
     ) -> None:
-        self.burner = burner
+        self._start = start
+        self._fps = fps
         self._sketch = sketch
         self._rules = rules
         self._sentence_end = sentence_end
-        self._fps = burner.fps
+        self._burner: RangeBurner | None = None
         self._next_try_s = 0.0
         self._off = False
 
     @property
-    def started(self) -> bool:
-        return self.burner.burned_to > 0
+    def burned_to(self) -> int:
+        return self._burner.burned_to if self._burner else 0
+
+    def burner_for(self, shape: Shape, fit: str) -> RangeBurner | None:
+        """The burner, if it has ranges and they belong in a render of this frame and fit."""
+        if self._burner is None or not self.burned_to or not self._burner.suits(shape, fit):
+            return None
+        return self._burner
+
+    def close(self) -> None:
+        if self._burner is not None:
+            self._burner.close()
 
     def heard(self, partial: Partial) -> None:
         """Hand over the frames up to the last settled pause, if a long enough range is ready."""
         rules = self._rules
-        done_s = self.burner.burned_to / self._fps
+        done_s = self.burned_to / self._fps
         if self._off or partial.until_s < max(
             self._next_try_s, done_s + rules.min_range_s + rules.settle_s
         ):
@@ -70,12 +90,14 @@ class Ahead:
         if stop is None:
             self._next_try_s = partial.until_s + rules.settle_s / 2
             return
-        self.burner.submit(stop, sketch.subs)
+        if self._burner is None:
+            self._burner = self._start()
+        self._burner.submit(stop, sketch.subs)
 
     def cut(self, cues: list[Cue], settled_s: float) -> int | None:
         """The frame in the middle of the last sentence-ending gap before `settled_s`, if any
         leaves a range of at least `min_range_s`."""
-        first = self.burner.burned_to + round(self._rules.min_range_s * self._fps)
+        first = self.burned_to + round(self._rules.min_range_s * self._fps)
         for before, after in zip(reversed(cues[:-1]), reversed(cues[1:]), strict=True):
             if after.start > settled_s:
                 continue

@@ -15,7 +15,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -532,10 +532,9 @@ def _render_video(
             "progress/encoding_start", width=drawn.shape.width, height=drawn.shape.height
         )
         target = outs.temp(f"{pre}.captioned.mp4", Expect("mp4"))
-        if ahead is not None and ahead.started and ahead.burner.suits(drawn.shape, caption.fit):
-            out = ahead.burner.finish(
-                burn_subs(drawn), target, tracks=soft_tracks, progress=ctx.progress
-            )
+        early = ahead.burner_for(drawn.shape, caption.fit) if ahead is not None else None
+        if early is not None:
+            out = early.finish(burn_subs(drawn), target, tracks=soft_tracks, progress=ctx.progress)
         else:
             out = encode(ass_file=ass_file, out=target)
     return [
@@ -612,27 +611,35 @@ def _heard(partial: Partial, *, ahead: Ahead, polish: Callable[[list[Word]], lis
 def burning_ahead(job: CaptionJob, request: CaptionRequest, ctx: Context) -> Iterator[Ahead | None]:
     """A burn that runs while the job's speech is recognised, for a burned caption of a video.
 
-    None when the render is not a burn, or skill.yaml turns it off. Its ranges
-    are written in the store (the output folder is not made before the outputs
-    are) and removed when the block ends.
+    None when the render is not a burn, or skill.yaml turns it off. Fonts and
+    the ranges' folder are made with the first range; the ranges are removed
+    when the block ends.
     """
     settings, caption, info = ctx.config.local, job.settings, job.media
     rules = settings.video.burn_ahead
     if rules is None or not caption.burn or not info.has_video or request.preview:
         yield None
         return
-    shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
-    fonts = fonts_dir(settings.fonts, ctx.env)
-    ctx.store.root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="ranges-", dir=ctx.store.root) as tmp:
-        burner = RangeBurner(
-            info, fonts=fonts, shape=shape, fit=caption.fit, video=settings.video, folder=Path(tmp)
-        )
+    with ExitStack() as stack:
+
+        def start() -> RangeBurner:
+            shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
+            fonts = fonts_dir(settings.fonts, ctx.env)
+            ctx.store.root.mkdir(parents=True, exist_ok=True)  # a disk, where /tmp may be memory
+            tmp = stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="ranges-", dir=ctx.store.root)
+            )
+            return RangeBurner(
+                info, fonts=fonts, shape=shape, fit=caption.fit, video=settings.video,
+                folder=Path(tmp),
+            )  # fmt: skip
+
+        sketch = functools.partial(_sketch, job, ctx)
+        ahead = Ahead(start, info.fps, sketch, rules, settings.cues.sentence_end)
         try:
-            sketch = functools.partial(_sketch, job, ctx)
-            yield Ahead(burner, sketch, rules, settings.cues.sentence_end)
+            yield ahead
         finally:
-            burner.close()
+            ahead.close()
 
 
 def _sketch(job: CaptionJob, ctx: Context, words: list[Word], language: str) -> Sketch | None:
