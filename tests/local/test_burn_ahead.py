@@ -69,14 +69,24 @@ def _cues(*spans: tuple[float, float, str]) -> list[Cue]:
 def test_a_range_ends_in_a_pause_after_a_sentence(
     cues: list[Cue], settled_s: float, frame: int | None
 ) -> None:
-    assert _ahead().cut(cues, settled_s) == frame
+    assert _ahead().cut(cues, settled_s, 0) == frame
 
 
 def test_a_range_is_at_least_min_range_s_long() -> None:
     cues = _cues((0, 3, "One."), (3.4, 6, "Two."), (6.4, 9, "Three."), (9.4, 12, "Four."))
     ahead = _ahead(BurnAhead(min_range_s=8, settle_s=2))
-    assert ahead.cut(cues, 12.0) == 230  # 9.2 s; the gap at 6.2 s would be too short
-    assert ahead.cut(cues, 9.0) is None
+    assert ahead.cut(cues, 12.0, 0) == 230  # 9.2 s; the gap at 6.2 s would be too short
+    assert ahead.cut(cues, 9.0, 0) is None
+
+
+def test_a_range_is_as_long_as_all_before_it() -> None:
+    """Few ranges keep the encoder busy: each costs a seek and an encoder start."""
+    cues = _cues(*((k * 3.0, k * 3.0 + 2.6, f"Sentence {k}.") for k in range(20)))
+    ahead = _ahead(BurnAhead(min_range_s=2, settle_s=0))
+    assert ahead.cut(cues, 35.9, 0) == 820  # the last settled gap, at 32.8 s
+    assert ahead.cut(cues, 20.0, 100) == 445  # from 4 s: to 8 s at least; the gap at 17.8 s
+    assert ahead.cut(cues, 35.9, 500) is None  # from 20 s: to 40 s at least
+    assert ahead.cut(cues, 60.0, 500) == 1420
 
 
 def test_captions_that_cannot_be_drawn_yet_turn_the_burn_ahead_off() -> None:

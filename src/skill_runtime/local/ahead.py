@@ -86,7 +86,7 @@ class Ahead:
         if sketch is None:
             self._off = True
             return
-        stop = self.cut(sketch.cues, partial.until_s - rules.settle_s)
+        stop = self.cut(sketch.cues, partial.until_s - rules.settle_s, self.burned_to)
         if stop is None:
             self._next_try_s = partial.until_s + rules.settle_s / 2
             return
@@ -94,10 +94,14 @@ class Ahead:
             self._burner = self._start()
         self._burner.submit(stop, sketch.subs)
 
-    def cut(self, cues: list[Cue], settled_s: float) -> int | None:
-        """The frame in the middle of the last sentence-ending gap before `settled_s`, if any
-        leaves a range of at least `min_range_s`."""
-        first = self.burned_to + round(self._rules.min_range_s * self._fps)
+    def cut(self, cues: list[Cue], settled_s: float, burned_to: int) -> int | None:
+        """The frame in the middle of the last sentence-ending gap before `settled_s`.
+
+        A range is at least `min_range_s` long and at least as long as all before
+        it: the first starts the encoder early, the later ones grow so that
+        few ranges (each costs a seek and an encoder start) keep it busy.
+        """
+        first = burned_to + max(round(self._rules.min_range_s * self._fps), burned_to)
         for before, after in zip(reversed(cues[:-1]), reversed(cues[1:]), strict=True):
             if after.start > settled_s:
                 continue
