@@ -1,4 +1,5 @@
-"""The WhisperModel the project runs: escalation, one encoder pass per window, split threads.
+"""The WhisperModel the project runs: escalation, one encoder pass per window, split threads,
+features in blocks (`features.py`: memory bounded by a block, not by the file).
 
 Two costs faster-whisper leaves on the table on a CPU, both removed without
 changing a word of the output:
@@ -25,6 +26,7 @@ import numpy as np
 
 from ...settings.local import BeamEscalation, ThreadSplit
 from .escalate import EscalatingWhisper
+from .features import BlockFeatures
 
 
 class SplitThreads:
@@ -73,6 +75,7 @@ class Whisper(EscalatingWhisper):
             escalation=escalation,
         )
         self._last: tuple[np.ndarray, Any] | None = None
+        self.feature_extractor = BlockFeatures(**self.feat_kwargs)
         decoder_threads = split_threads(model_path, split, cpu_threads)
         if device == "cpu" and decoder_threads is not None:
             import ctranslate2
