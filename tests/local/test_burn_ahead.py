@@ -5,6 +5,7 @@ no range border inside a cue."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,11 @@ from skill_runtime.context import CaptionRequest, Context
 from skill_runtime.local import pipeline
 from skill_runtime.local.ahead import Ahead
 from skill_runtime.local.asr.transcribe import Partial
+from skill_runtime.local.probe import probe
+from skill_runtime.local.render.ffmpeg import locate
 from skill_runtime.local.render.streamed import RangeBurner
 from skill_runtime.local.sample import make_clip
+from skill_runtime.local.session import CaptionJob
 from skill_runtime.settings.local import BurnAhead
 from skill_runtime.settings.skill import SkillConfig
 
@@ -215,3 +219,23 @@ def test_the_sound_stays_in_sync_within_a_frame(
     assert two["video"][2] == one["video"][2]
     assert abs(two["audio"][1] - one["audio"][1]) < 1 / fps
     assert abs((two["audio"][0] - two["video"][0]) - (one["audio"][0] - one["video"][0])) < 1 / fps
+
+
+def test_a_picture_whose_frame_rate_varies_is_burned_in_one_pass(
+    home: Path, tmp_path: Path
+) -> None:
+    """Frame numbers are not times there, so ranges cut by frame would slip."""
+    clip = tmp_path / "vfr.mp4"
+    subprocess.run(
+        [locate().exe, "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=2",
+         "-vf", "setpts='if(lt(N,25),N/25,1+(N-25)/12.5)/TB'", "-fps_mode", "vfr",
+         "-c:v", "libx264", str(clip)],
+        check=True,
+    )  # fmt: skip
+    steady = make_clip(tmp_path / "cfr.mp4", "One.", size="160x90")
+    ctx = dataclasses.replace(make_ctx(home, tmp_path / "out"), config=_with_burn_ahead(RULES))
+    for path, ranges in ((clip, False), (steady, True)):
+        job = CaptionJob(media=probe(path, config().local.media_extensions))
+        job.settings.burn = True
+        with pipeline.burning_ahead(job, CaptionRequest(path=path), ctx) as ahead:
+            assert (ahead is not None) is ranges, path.name

@@ -611,13 +611,14 @@ def _heard(partial: Partial, *, ahead: Ahead, polish: Callable[[list[Word]], lis
 def burning_ahead(job: CaptionJob, request: CaptionRequest, ctx: Context) -> Iterator[Ahead | None]:
     """A burn that runs while the job's speech is recognised, for a burned caption of a video.
 
-    None when the render is not a burn, or skill.yaml turns it off. Fonts and
+    None when the render is not a burn, the picture's frame rate varies (frame
+    numbers would not be times), or skill.yaml turns it off. Fonts and
     the ranges' folder are made with the first range; the ranges are removed
     when the block ends.
     """
     settings, caption, info = ctx.config.local, job.settings, job.media
     rules = settings.video.burn_ahead
-    if rules is None or not caption.burn or not info.has_video or request.preview:
+    if rules is None or not caption.burn or not info.constant_rate or request.preview:
         yield None
         return
     with ExitStack() as stack:

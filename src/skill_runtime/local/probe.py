@@ -31,6 +31,9 @@ class MediaInfo(BaseModel):
     width: int = 0
     height: int = 0
     fps: float = 0.0
+    # Every frame lasts 1/fps (the stream's base and average rates agree): frame
+    # numbers are times, so the picture can be burned in frame ranges.
+    constant_rate: bool = False
     video_codec: str = ""
     audio_codec: str = ""
     audio_offset_s: float = 0.0
@@ -118,6 +121,8 @@ def probe(path: Path, extensions: list[str]) -> MediaInfo:
             rate = video.average_rate or video.guessed_rate
             info.width, info.height = video.codec_context.width, video.codec_context.height
             info.fps = float(rate) if rate else 0.0
+            base = float(video.base_rate or 0)
+            info.constant_rate = bool(base and rate and abs(base - info.fps) <= 1e-3 * base)
             info.video_codec = video.codec_context.name
             info.video_duration = _stream_seconds(video)
             if not info.width or not info.height:
