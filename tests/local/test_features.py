@@ -16,18 +16,27 @@ from skill_runtime.local.probe import probe
 
 @pytest.fixture(scope="module")
 def speech(recording: Path) -> np.ndarray:
-    """About 130 s of a real recording: more than three blocks."""
+    """About 130 s of a real recording: twelve blocks and more."""
     once = load_audio(probe(recording, config().local.media_extensions))
     return np.concatenate([once] * int(np.ceil(130 * 16000 / len(once))))
 
 
 @pytest.mark.parametrize(
-    # Under a block; a block and one, two or many frames (41 s is 4096 frames); three blocks.
+    # Fewer samples than the reflected edge; under a block; one block (10.23 s is 1024
+    # frames) and one, two or four frames more; two blocks; many blocks and some.
     "seconds",
-    [0.5, 7.3, 40.95, 40.97, 40.98, 41.0, 60.0, 81.93, 123.0],
+    [0.005, 0.5, 7.3, 10.23, 10.24, 10.25, 10.27, 20.47, 30.0, 123.0],
 )
 def test_block_features_equal_faster_whispers(speech: np.ndarray, seconds: float) -> None:
     audio = speech[: round(seconds * 16000)]
+    assert np.array_equal(BlockFeatures()(audio), FeatureExtractor()(audio))
+
+
+def test_block_features_take_other_sample_types_as_faster_whisper_does(
+    speech: np.ndarray,
+) -> None:
+    """Each block converts its own samples to float32; faster-whisper converts the file."""
+    audio = speech[: 25 * 16000].astype(np.float64)
     assert np.array_equal(BlockFeatures()(audio), FeatureExtractor()(audio))
 
 
