@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..batch.models import BatchOptions, OnFile
-from ..context import CaptionRequest
+from ..context import CaptionRequest, Context
 from ..errors import SkillError
 from ..language_names import language_name
 from ..local import handoffs, imports, pipeline
@@ -138,10 +138,7 @@ class LocalBackend(Backend):
             with self.jobs() as session:
                 opened = session.open(info)
                 job = opened.job
-                created = _choose(job, name, request, self.ctx.config.edits.renditions, settings)
-                previous = job.model_copy(deep=True)
-                job.settings = pipeline.apply_request(job.settings, request, settings)
-                options = diff_settings(previous.settings, job.settings)
+                created, previous, options = _reopened(job, name, request, self.ctx)
                 if previous.tracks:
                     _recaptioned(
                         job,
@@ -219,9 +216,7 @@ class LocalBackend(Backend):
         language = imports.language_of(path, request.source_language or self.ctx.language, self.ctx)
         with self.jobs() as session:
             job = session.open(info).job
-            created = _choose(job, name, request, self.ctx.config.edits.renditions, settings)
-            previous = job.model_copy(deep=True)
-            job.settings = pipeline.apply_request(job.settings, request, settings)
+            created, previous, _ = _reopened(job, name, request, self.ctx)
             if previous.tracks:
                 _recaptioned(
                     job,
@@ -590,6 +585,17 @@ def _choose(
     job.add_rendition(name, job.rendition)
     job.rendition = name
     return True
+
+
+def _reopened(
+    job: CaptionJob, name: str | None, request: CaptionRequest, ctx: Context
+) -> tuple[bool, CaptionJob, list[Change]]:
+    """The job on the request's rendition with its options: (created, the job before, options)."""
+    settings = ctx.config.local
+    created = _choose(job, name, request, ctx.config.edits.renditions, settings)
+    previous = job.model_copy(deep=True)
+    job.settings = pipeline.apply_request(job.settings, request, settings)
+    return created, previous, diff_settings(previous.settings, job.settings)
 
 
 def _recaptioned(

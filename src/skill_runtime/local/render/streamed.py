@@ -75,7 +75,7 @@ class RangeBurner:
         folder: Path,
     ) -> None:
         self._info = info
-        self._common: dict[str, Any] = {"fonts": fonts, "shape": shape, "fit": fit, "video": video}
+        self._fonts, self._shape, self._fit, self._video = fonts, shape, fit, video
         self._folder = folder
         self._parts: list[_Part] = []
         self._names = itertools.count()
@@ -107,7 +107,7 @@ class RangeBurner:
 
     def suits(self, shape: Shape, fit: str) -> bool:
         """Whether ranges burned here belong in a render of this frame and fit."""
-        return bool(self._common["shape"] == shape and self._common["fit"] == fit)
+        return self._shape == shape and self._fit == fit
 
     def finish(
         self,
@@ -135,9 +135,8 @@ class RangeBurner:
                     part.done.result()  # its file is replaced, but it must not still be writing
                     self.reburned += 1
                 paths.append(self._encode(frames, final_ass, progress))
-            video = self._common["video"]
             return join_ranges(
-                self._info, paths, tracks=tracks, video=video, out=out, progress=progress
+                self._info, paths, tracks=tracks, video=self._video, out=out, progress=progress
             )
         finally:
             self.close()
@@ -156,5 +155,6 @@ class RangeBurner:
     ) -> Path:
         out = self._folder / f"range{next(self._names)}.mp4"
         return encode_range(
-            self._info, frames, ass_file=ass_file, out=out, progress=progress, **self._common
-        )
+            self._info, frames, ass_file=ass_file, fonts=self._fonts, shape=self._shape,
+            fit=self._fit, video=self._video, out=out, progress=progress,
+        )  # fmt: skip
