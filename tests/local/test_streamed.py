@@ -7,6 +7,9 @@ draws changed.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
 from pathlib import Path
 
 import pysubs2
@@ -15,6 +18,7 @@ import pytest
 from skill_runtime.config import config
 from skill_runtime.environment import Environment
 from skill_runtime.local.probe import MediaInfo, probe
+from skill_runtime.local.render.ffmpeg import locate
 from skill_runtime.local.render.fonts import fonts_dir
 from skill_runtime.local.render.streamed import RangeBurner, drawn_over
 from skill_runtime.local.render.video import burn
@@ -121,3 +125,39 @@ def test_the_joined_video_draws_the_final_cues_in_place_and_in_sync(
     assert two["video"][2] == one["video"][2]
     assert abs(two["audio"][1] - one["audio"][1]) < frame
     assert abs((two["audio"][0] - two["video"][0]) - (one["audio"][0] - one["video"][0])) < frame
+
+
+@pytest.mark.slow
+def test_closing_stops_the_range_under_way(tmp_path: Path) -> None:
+    """A stopped caption (an error, Ctrl-C, SIGTERM) does not wait for a range to finish."""
+    source = tmp_path / "long.mp4"
+    subprocess.run(
+        [locate().exe, "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=1920x1080:r=25:d=60",
+         "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", str(source)],
+        check=True,
+    )  # fmt: skip
+    info = probe(source, LOCAL.media_extensions)
+    full = LOCAL.shapes["16:9"]
+    burner = RangeBurner(
+        info, fonts=FONTS, shape=full, fit="pad", video=LOCAL.video, folder=tmp_path
+    )
+    burner.submit(burner.total_frames, _subs(FINAL))
+    time.sleep(1.0)
+    started = time.monotonic()
+    burner.close()
+    assert time.monotonic() - started < 5  # the whole range takes about 25 s here
+    assert not _children()
+
+
+def _children() -> list[str]:
+    """Names of this process's live children, from /proc."""
+    names = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid_name, _, rest = stat.read_text().rpartition(")")
+        except OSError:
+            continue
+        state, ppid = rest.split()[:2]
+        if int(ppid) == os.getpid() and state != "Z":
+            names.append(pid_name.partition("(")[2])
+    return names

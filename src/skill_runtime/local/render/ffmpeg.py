@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -102,12 +103,14 @@ def run(
     progress: Progress | None = None,
     template: str = "progress/encoding",
     env: dict[str, str] | None = None,
+    cancel: threading.Event | None = None,
 ) -> str:
     """Run ffmpeg; report `out_time` as a percentage of `duration`, and 100 % when done.
 
     stderr goes to a temporary file, so a chatty libass cannot fill a pipe and
     stall. Whatever stops this process (an error, Ctrl-C, SIGTERM) stops
-    ffmpeg with it, so no orphan keeps writing a part file.
+    ffmpeg with it, so no orphan keeps writing a part file; so does `cancel`,
+    for an ffmpeg run on another thread (seen at its next progress line).
     """
     cmd = [
         *_die_with_parent(),
@@ -119,6 +122,9 @@ def run(
         try:
             assert proc.stdout is not None
             for line in proc.stdout:
+                if cancel is not None and cancel.is_set():
+                    _stop(proc)
+                    break
                 key, _, value = line.strip().partition("=")
                 if key == "out_time_us" and progress is not None and value.isdigit():
                     progress.bar(template, int(value) / 1e6, duration)

@@ -16,6 +16,7 @@ and no earlier one.
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,6 +42,7 @@ def encode_range(
     video: VideoSettings,
     out: Path,
     progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> Path:
     """Frames [first, stop) of the source, captions burned at their source times, no sound."""
     first, stop = frames
@@ -72,6 +74,7 @@ def encode_range(
         duration=(stop - first) / fps,
         progress=progress,
         env=fontconfig_env(fonts),
+        cancel=cancel,
     )
     return out
 

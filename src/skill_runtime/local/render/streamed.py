@@ -13,6 +13,7 @@ a bad guess costs time, never a wrong frame.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -80,6 +81,7 @@ class RangeBurner:
         self._parts: list[_Part] = []
         self._names = itertools.count()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="range-burn")
+        self._stopping = threading.Event()
         self.reburned = 0
 
     @property
@@ -142,7 +144,8 @@ class RangeBurner:
             self.close()
 
     def close(self) -> None:
-        """Stop burning: a range under way finishes, queued ones are dropped."""
+        """Stop burning: queued ranges are dropped, the one under way is stopped."""
+        self._stopping.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _write(self, subs: pysubs2.SSAFile) -> Path:
@@ -156,5 +159,5 @@ class RangeBurner:
         out = self._folder / f"range{next(self._names)}.mp4"
         return encode_range(
             self._info, frames, ass_file=ass_file, fonts=self._fonts, shape=self._shape,
-            fit=self._fit, video=self._video, out=out, progress=progress,
+            fit=self._fit, video=self._video, out=out, progress=progress, cancel=self._stopping,
         )  # fmt: skip
