@@ -5,6 +5,7 @@ no range border inside a cue."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -239,3 +240,16 @@ def test_a_picture_whose_frame_rate_varies_is_burned_in_one_pass(
         job.settings.burn = True
         with pipeline.burning_ahead(job, CaptionRequest(path=path), ctx) as ahead:
             assert (ahead is not None) is ranges, path.name
+
+
+def test_ranges_left_by_a_killed_run_are_removed_but_not_a_live_ones(tmp_path: Path) -> None:
+    """A SIGKILL leaves the ranges (as large as the video); the next burn ahead removes them."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = tmp_path / f"ranges-{gone.pid}-abc"
+    live = tmp_path / f"ranges-{os.getpid()}-def"
+    for folder in (dead, live):
+        folder.mkdir()
+        (folder / "range0.mp4").write_bytes(b"x")
+    pipeline._drop_orphan_ranges(tmp_path)
+    assert not dead.exists() and live.exists()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -627,8 +628,9 @@ def burning_ahead(job: CaptionJob, request: CaptionRequest, ctx: Context) -> Ite
             shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
             fonts = fonts_dir(settings.fonts, ctx.env)
             ctx.store.root.mkdir(parents=True, exist_ok=True)  # a disk, where /tmp may be memory
+            _drop_orphan_ranges(ctx.store.root)
             tmp = stack.enter_context(
-                tempfile.TemporaryDirectory(prefix="ranges-", dir=ctx.store.root)
+                tempfile.TemporaryDirectory(prefix=f"ranges-{os.getpid()}-", dir=ctx.store.root)
             )
             return RangeBurner(
                 info, fonts=fonts, shape=shape, fit=caption.fit, video=settings.video,
@@ -641,6 +643,24 @@ def burning_ahead(job: CaptionJob, request: CaptionRequest, ctx: Context) -> Ite
             yield ahead
         finally:
             ahead.close()
+
+
+def _drop_orphan_ranges(root: Path) -> None:
+    """Ranges left by a run that was killed outright (SIGKILL): as large as its video."""
+    for folder in root.glob("ranges-*-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _sketch(job: CaptionJob, ctx: Context, words: list[Word], language: str) -> Sketch | None:
