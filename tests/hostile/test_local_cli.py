@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import av
+import pysubs2
 import pytest
+
+from skill_runtime.config import config
+from skill_runtime.environment import Environment
+from skill_runtime.errors import SkillError
+from skill_runtime.local.probe import probe
+from skill_runtime.local.render.fonts import fonts_dir
+from skill_runtime.local.render.streamed import RangeBurner
 
 from .conftest import JOBS, SRC, Run, can_mount, cli, edit_current_job, held
 
@@ -309,3 +317,24 @@ def test_a_crash_with_no_writable_state_folder_is_logged_where_it_can_be(
     err = capsys.readouterr().err
     (log,) = [word.rstrip(".;") for word in err.split() if word.endswith(".txt")]
     assert not log.startswith(str(ro)) and "RuntimeError" in Path(log).read_text()
+
+
+def test_a_full_disk_under_the_early_ranges_is_named_as_that_disk(
+    tmp_path: Path, talk: Path
+) -> None:
+    """Ranges burned while recognising live in the state folder, which may sit on another disk
+    than the outputs: the message names the disk that filled up."""
+    settings = config().local
+    info = probe(talk, settings.media_extensions)
+    with tmpfs(tmp_path / "state", "16k") as small:
+        ranges = small / "ranges-1-x"
+        ranges.mkdir()
+        burner = RangeBurner(
+            info, fonts=fonts_dir(settings.fonts, Environment.read()),
+            shape=settings.shapes["16:9"], fit="pad", video=settings.video, folder=ranges,
+        )  # fmt: skip
+        burner.submit(burner.total_frames // 2, pysubs2.SSAFile())
+        with pytest.raises(SkillError) as raised:
+            burner.finish(pysubs2.SSAFile(), tmp_path / "out.mp4")
+    assert raised.value.code == "disk_full" and raised.value.context["folder"] == str(small)
+    assert not (tmp_path / "out.mp4").exists()

@@ -129,7 +129,7 @@ class OutputSet:
         self.cleanup()
         if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
             raise disk_full(self.folder) from exc
-        if isinstance(exc, SkillError) and exc.code == "disk_full":
+        if isinstance(exc, SkillError) and exc.code == "disk_full" and not exc.context["folder"]:
             exc.context["folder"] = str(self.folder)
 
 

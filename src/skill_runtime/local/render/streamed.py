@@ -23,6 +23,7 @@ from typing import Any
 import pysubs2
 
 from ... import atomic
+from ...errors import SkillError
 from ...progress import Progress
 from ...settings.local import Shape, VideoSettings
 from ..probe import MediaInfo
@@ -157,7 +158,13 @@ class RangeBurner:
         self, frames: tuple[int, int], ass_file: Path, progress: Progress | None = None
     ) -> Path:
         out = self._folder / f"range{next(self._names)}.mp4"
-        return encode_range(
-            self._info, frames, ass_file=ass_file, fonts=self._fonts, shape=self._shape,
-            fit=self._fit, video=self._video, out=out, progress=progress, cancel=self._stopping,
-        )  # fmt: skip
+        try:
+            return encode_range(
+                self._info, frames, ass_file=ass_file, fonts=self._fonts, shape=self._shape,
+                fit=self._fit, video=self._video, out=out, progress=progress,
+                cancel=self._stopping,
+            )  # fmt: skip
+        except SkillError as exc:
+            if exc.code == "disk_full":  # the ranges' disk, which may not be the outputs'
+                exc.context["folder"] = str(self._folder.parent)
+            raise
