@@ -4,7 +4,8 @@ Real ffmpeg encodes of a short blue clip with its captions set directly (no
 speech model): a render whose look did not change is not drawn again, a
 WhatsApp copy of a fitting render is that render, a soft rendition's chat copy
 has the captions burned, a size limit far above the render's needs is met
-as a full render, and a 9:16 frame of a 16:9 picture is filled by default.
+as a full render, a 9:16 frame of a 16:9 picture is filled by default, and a
+new version of a captioned file shares its words instead of hearing it again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import pytest
 from skill_runtime.backends.local import LocalBackend
 from skill_runtime.captions import Cue, Word
 from skill_runtime.config import config
+from skill_runtime.context import CaptionRequest
+from skill_runtime.errors import SkillError
 from skill_runtime.local.probe import probe
 from skill_runtime.local.render.ffmpeg import locate
 from skill_runtime.messages import render
@@ -127,3 +130,31 @@ def test_a_vertical_frame_is_filled_unless_padding_is_asked_for(
     blue = np.array(BACKGROUND_RGB)
     assert bool(np.abs(top - blue).max() < 40) is filled
     assert bool(top.max() < 30) is not filled
+
+
+def test_a_new_version_shares_the_words_and_hears_nothing_again(
+    home: Path, tmp_path: Path, blue_clip: Path
+) -> None:
+    """The clip holds only a tone: recognising it again would find no speech."""
+    backend = _backend(home, tmp_path, blue_clip)
+    backend.export()
+    made = backend.caption(
+        CaptionRequest(path=blue_clip, rendition="tiktok", aspect="9:16", burn=True)
+    )
+    job = backend.current_job()
+    assert list(job.renditions) == ["main", "tiktok"] and job.rendition == "tiktok"
+    assert [w.text for w in job.words] == ["Mix", "three", "eggs", "with", "flour"]
+    assert job.tracks["en"][0].lines == ["Mix three eggs with flour"]
+    assert _bright(frame_at(_video(made, ".captioned.mp4"), 1.5)) > 200
+    assert backend.chat("undo the tiktok version").context
+    assert list(backend.current_job().renditions) == ["main"]
+
+
+def test_a_new_version_that_changes_what_is_heard_is_recognised_again(
+    home: Path, tmp_path: Path, blue_clip: Path
+) -> None:
+    backend = _backend(home, tmp_path, blue_clip)
+    with pytest.raises(SkillError) as raised:
+        backend.caption(CaptionRequest(path=blue_clip, rendition="de", source_language="de"))
+    assert raised.value.code == "no_speech"
+    assert backend.current_job().words[0].text == "Mix"

@@ -7,7 +7,7 @@ answers the other actions.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar
@@ -131,21 +131,27 @@ class LocalBackend(Backend):
         if request.subtitles is not None:
             return self._caption_imported(info, request, name)
         work = self.load_session().open(info).job
+        shared = _shares_words(work, name, request)
         _choose(work, name, request, self.ctx.config.edits.renditions, settings)
         work.settings = pipeline.apply_request(work.settings, request, settings)
-        with pipeline.burning_ahead(work, request, self.ctx) as ahead:
-            missing = pipeline.recognise(work, request, self.ctx, ahead)
+        ahead_or_none = nullcontext() if shared else pipeline.burning_ahead(work, request, self.ctx)
+        with ahead_or_none as ahead:
+            if shared:
+                missing = imports.translate_missing(work, self.ctx)
+            else:
+                missing = pipeline.recognise(work, request, self.ctx, ahead)
             with self.jobs() as session:
                 opened = session.open(info)
                 job = opened.job
                 created, previous, options = _reopened(job, name, request, self.ctx)
                 if previous.tracks:
+                    recognised = [] if shared else [Change(field="recognised")]
                     _recaptioned(
                         job,
                         previous,
                         created,
                         request.said or f"caption {info.path.name}",
-                        [*options, Change(field="recognised")],
+                        [*options, *recognised],
                     )
                 job.words, job.tracks = work.words, work.tracks
                 job.source_language = work.source_language
@@ -585,6 +591,23 @@ def _choose(
     job.add_rendition(name, job.rendition)
     job.rendition = name
     return True
+
+
+def _shares_words(job: CaptionJob, name: str | None, request: CaptionRequest) -> bool:
+    """Whether a caption run makes a new version of a captioned file from its words.
+
+    Versions of one video share its words and translations: a new one is not
+    recognised again (which takes minutes, and may hear a word differently
+    from the versions already made), unless the request changes what is heard.
+    """
+    new_version = name is not None and name not in job.renditions and bool(job.tracks)
+    return (
+        new_version
+        and bool(job.words)
+        and request.model is None
+        and request.audio_track is None
+        and request.source_language in (None, job.source_language)
+    )
 
 
 def _reopened(
