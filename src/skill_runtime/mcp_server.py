@@ -388,6 +388,9 @@ def build(args: argparse.Namespace) -> MCPServer[Any]:
         version=manifest().version,
         instructions="Captions videos on this machine. Give `caption` an absolute path or a "
         "link; hand the user the files the answer lists (its MEDIA lines).",
+        # A host shows stderr as the server's log: per-request and per-file INFO lines
+        # (the SDK's, faster-whisper's) drown the warnings that matter.
+        log_level="WARNING",
     )
     globals_ = _globals(args)
     for tool in TOOLS:

@@ -48,7 +48,8 @@ async def _session(root: Path, clip: Path) -> dict[str, Any]:
     async def on_progress(progress: float, total: float | None, message: str | None) -> None:
         seen["progress"].append((progress, message))
 
-    async with stdio_client(params) as streams, ClientSession(*streams) as session:
+    errlog = (root / "server.log").open("w", encoding="utf-8")
+    async with stdio_client(params, errlog) as streams, ClientSession(*streams) as session:
         await session.initialize()
         seen["tools"] = (await session.list_tools()).tools
         seen["caption"] = await session.call_tool(
@@ -60,6 +61,8 @@ async def _session(root: Path, clip: Path) -> dict[str, Any]:
         seen["state"] = await session.call_tool("state", {})
         seen["missing"] = await session.call_tool("caption", {"video": str(root / "nope.mp4")})
         seen["bad_args"] = await session.call_tool("undo", {"steps": 0})
+    errlog.close()
+    seen["log"] = (root / "server.log").read_text(encoding="utf-8")
     return seen
 
 
@@ -128,3 +131,9 @@ def test_a_failure_is_a_tool_error_with_the_clis_code(session: dict[str, Any]) -
 
 def test_arguments_outside_the_schema_are_refused(session: dict[str, Any]) -> None:
     assert session["bad_args"].is_error
+
+
+def test_the_servers_log_holds_no_routine_lines(session: dict[str, Any]) -> None:
+    """A host shows stderr as the server's log: one line per request or file is noise."""
+    assert "Processing" not in session["log"]
+    assert "INFO" not in session["log"]
