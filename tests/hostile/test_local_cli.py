@@ -18,12 +18,18 @@ import av
 import pysubs2
 import pytest
 
+from skill_runtime.backends.local import LocalBackend
 from skill_runtime.config import config
+from skill_runtime.context import CaptionRequest, Context
 from skill_runtime.environment import Environment
 from skill_runtime.errors import SkillError
 from skill_runtime.local.probe import probe
 from skill_runtime.local.render.fonts import fonts_dir
 from skill_runtime.local.render.streamed import RangeBurner
+from skill_runtime.local.sample import make_clip
+from skill_runtime.progress import Progress
+from skill_runtime.settings.local import BurnAhead
+from skill_runtime.store import Store
 
 from .conftest import JOBS, SRC, Run, can_mount, cli, edit_current_job, held
 
@@ -336,5 +342,54 @@ def test_a_full_disk_under_the_early_ranges_is_named_as_that_disk(
         burner.submit(burner.total_frames // 2, pysubs2.SSAFile())
         with pytest.raises(SkillError) as raised:
             burner.finish(pysubs2.SSAFile(), tmp_path / "out.mp4")
-    assert raised.value.code == "disk_full" and raised.value.context["folder"] == str(small)
+    assert raised.value.code == "disk_full", raised.value.context
+    assert raised.value.context["folder"] == str(small)
     assert not (tmp_path / "out.mp4").exists()
+
+
+COOKING = (
+    "Good morning everyone. Today we will learn how to cook fresh pasta at home. "
+    "First, mix the flour with three eggs, then knead the dough for ten minutes."
+)
+
+
+def test_a_full_disk_under_the_early_ranges_falls_back_to_one_pass(
+    tmp_path: Path, fresh_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ranges and their join hold the video twice where a one-pass burn holds it once: when
+    the state folder's disk fills up under them, they go and the burn is done in one pass."""
+    monkeypatch.setenv("AI_SUBTITLES_HOME", str(fresh_home))
+    clip = make_clip(
+        tmp_path / "long.mp4",
+        " ".join([COOKING] * 3),
+        size="640x360",
+        tail_s=1.0,
+    )
+    base = config()
+    rules = BurnAhead(min_range_s=4, settle_s=2, split_tail_s=1)
+    video = base.local.video.model_copy(update={"burn_ahead": rules})
+    local = base.local.model_copy(update={"video": video})
+    handed: list[int] = []
+    submit = RangeBurner.submit
+
+    def spied(self: RangeBurner, stop: int, subs: pysubs2.SSAFile) -> None:
+        handed.append(stop)
+        submit(self, stop, subs)
+
+    monkeypatch.setattr(RangeBurner, "submit", spied)
+    with tmpfs(tmp_path / "state", "256k") as small:
+        ctx = Context(
+            config=base.model_copy(update={"local": local}),
+            store=Store(small),
+            out_dir=tmp_path / "out",
+            progress=Progress(quiet=True),
+            version="test",
+            platform="test",
+            env=Environment.read(base),
+        )
+        made = LocalBackend(ctx).caption(CaptionRequest(path=clip, burn=True))
+        left = [p.name for p in small.rglob("*") if p.name.startswith(("range", "cues"))]
+    assert handed and left == []
+    (mp4,) = [m.path for m in made.media if m.path.name.endswith(".captioned.mp4")]
+    with av.open(str(mp4)) as burned, av.open(str(clip)) as source:
+        assert burned.streams.video[0].frames == source.streams.video[0].frames

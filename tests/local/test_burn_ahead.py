@@ -8,7 +8,7 @@ import dataclasses
 import os
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import av
 import numpy as np
@@ -16,11 +16,11 @@ import pysubs2
 import pytest
 
 from skill_runtime.backends.local import LocalBackend
-from skill_runtime.captions import Cue
+from skill_runtime.captions import Cue, Word
 from skill_runtime.config import config
 from skill_runtime.context import CaptionRequest, Context
 from skill_runtime.local import pipeline
-from skill_runtime.local.ahead import Ahead
+from skill_runtime.local.ahead import Ahead, Sketch
 from skill_runtime.local.asr.transcribe import Partial
 from skill_runtime.local.probe import probe
 from skill_runtime.local.render.ffmpeg import locate
@@ -32,7 +32,15 @@ from skill_runtime.settings.skill import SkillConfig
 
 from .conftest import BACKGROUND, BACKGROUND_RGB, SPEECH, frame_at, make_ctx
 
-RULES = BurnAhead(min_range_s=4, settle_s=2)
+RULES = BurnAhead(min_range_s=4, settle_s=2, split_tail_s=1)
+
+
+class Renders(NamedTuple):
+    outputs: dict[str, Path]
+    cuts: list[int]  # where ranges handed over during recognition end
+    borders: list[int]  # every range's first frame but 0, the tail's split included
+    reburned: list[int]
+    fps: float
 
 
 def _with_burn_ahead(rules: BurnAhead | None) -> SkillConfig:
@@ -79,7 +87,7 @@ def test_a_range_ends_in_a_pause_after_a_sentence(
 
 def test_a_range_is_at_least_min_range_s_long() -> None:
     cues = _cues((0, 3, "One."), (3.4, 6, "Two."), (6.4, 9, "Three."), (9.4, 12, "Four."))
-    ahead = _ahead(BurnAhead(min_range_s=8, settle_s=2))
+    ahead = _ahead(BurnAhead(min_range_s=8, settle_s=2, split_tail_s=1))
     assert ahead.cut(cues, 12.0, 0) == 230  # 9.2 s; the gap at 6.2 s would be too short
     assert ahead.cut(cues, 9.0, 0) is None
 
@@ -87,7 +95,7 @@ def test_a_range_is_at_least_min_range_s_long() -> None:
 def test_a_range_is_as_long_as_all_before_it() -> None:
     """Few ranges keep the encoder busy: each costs a seek and an encoder start."""
     cues = _cues(*((k * 3.0, k * 3.0 + 2.6, f"Sentence {k}.") for k in range(20)))
-    ahead = _ahead(BurnAhead(min_range_s=2, settle_s=0))
+    ahead = _ahead(BurnAhead(min_range_s=2, settle_s=0, split_tail_s=1))
     assert ahead.cut(cues, 35.9, 0) == 820  # the last settled gap, at 32.8 s
     assert ahead.cut(cues, 20.0, 100) == 445  # from 4 s: to 8 s at least; the gap at 17.8 s
     assert ahead.cut(cues, 35.9, 500) is None  # from 20 s: to 40 s at least
@@ -101,10 +109,35 @@ def test_captions_that_cannot_be_drawn_yet_turn_the_burn_ahead_off() -> None:
     assert ahead.burned_to == 0
 
 
+def test_no_captions_are_sketched_before_the_next_range_could_end() -> None:
+    """Each sketch builds the cues of everything heard so far: one drawn too early is waste."""
+    cues = _cues(*((k * 3.0, k * 3.0 + 2.6, f"Sentence {k}.") for k in range(70)))
+    rules = RULES
+    sketched: list[tuple[float, float]] = []
+
+    class Burner:
+        burned_to = 0
+
+        def submit(self, stop: int, subs: pysubs2.SSAFile) -> None:
+            self.burned_to = stop
+
+    burner = Burner()
+
+    def sketch(words: list[Word], language: str) -> Sketch:
+        sketched.append((until_s, burner.burned_to / 25.0))
+        return Sketch(pysubs2.SSAFile(), cues)
+
+    ahead = Ahead(lambda: burner, 25.0, sketch, rules, ".?!")  # type: ignore[arg-type, return-value]
+    for until_s in np.arange(0.5, 210.0, 0.5):
+        ahead.heard(Partial(float(until_s), "en", list))
+    assert burner.burned_to > 150 * 25  # ranges 4, 8, 16, ... seconds: several were cut
+    for heard_s, done_s in sketched:
+        assert heard_s >= done_s + max(rules.min_range_s, done_s) + rules.settle_s
+    assert len(sketched) <= 12
+
+
 @pytest.fixture(scope="module")
-def renders(
-    home: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[dict[str, Path], list[int], list[int], float]:
+def renders(home: Path, tmp_path_factory: pytest.TempPathFactory) -> Renders:
     """One clip captioned while burning ahead (ranges spied on), then burned again in one pass."""
     folder = tmp_path_factory.mktemp("ahead")
     clip = make_clip(
@@ -112,12 +145,17 @@ def renders(
         tail_s=1.5,
     )  # fmt: skip
     cuts: list[int] = []
+    borders: list[int] = []
     reburned: list[int] = []
-    submit, finish = RangeBurner.submit, RangeBurner.finish
+    submit, finish, encode = RangeBurner.submit, RangeBurner.finish, RangeBurner._encode
 
     def spied_submit(self: RangeBurner, stop: int, subs: pysubs2.SSAFile) -> None:
         cuts.append(stop)
         submit(self, stop, subs)
+
+    def spied_encode(self: RangeBurner, frames: tuple[int, int], *args: Any) -> Path:
+        borders.append(frames[0])
+        return encode(self, frames, *args)
 
     def spied_finish(self: RangeBurner, *args: Any, **kwargs: Any) -> Path:
         out = finish(self, *args, **kwargs)
@@ -127,6 +165,7 @@ def renders(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(RangeBurner, "submit", spied_submit)
         patch.setattr(RangeBurner, "finish", spied_finish)
+        patch.setattr(RangeBurner, "_encode", spied_encode)
         ahead: Context = dataclasses.replace(
             make_ctx(home, folder / "ahead"), config=_with_burn_ahead(RULES)
         )
@@ -148,7 +187,7 @@ def renders(
     }
     with av.open(str(clip)) as container:
         fps = float(container.streams.video[0].average_rate or 25)
-    return outputs, cuts, reburned, fps
+    return Renders(outputs, cuts, sorted(set(borders) - {0}), reburned, fps)
 
 
 def _text_mask(frame: np.ndarray) -> np.ndarray:
@@ -176,31 +215,31 @@ def _streams(path: Path) -> dict[str, tuple[float, float, int]]:
 
 @pytest.mark.slow
 def test_the_burn_ran_in_ranges_and_kept_them_all(
-    renders: tuple[dict[str, Path], list[int], list[int], float],
+    renders: Renders,
 ) -> None:
-    _, cuts, reburned, _ = renders
-    assert len(cuts) >= 2
-    assert reburned == [0]
+    assert len(renders.cuts) >= 2
+    assert renders.reburned == [0]
 
 
 @pytest.mark.slow
 def test_no_range_border_falls_inside_a_cue(
-    renders: tuple[dict[str, Path], list[int], list[int], float],
+    renders: Renders,
 ) -> None:
-    outputs, cuts, _, fps = renders
+    outputs, fps = renders.outputs, renders.fps
     cues = pysubs2.load(str(outputs["ahead.srt"]))
-    for frame in cuts:
+    assert len(renders.borders) > len(renders.cuts)  # the tail was split too
+    for frame in renders.borders:
         t_ms = frame * 1000 / fps
         assert not any(e.start <= t_ms < e.end for e in cues), frame
 
 
 @pytest.mark.slow
 def test_the_words_and_the_pictures_are_the_one_pass_burns(
-    renders: tuple[dict[str, Path], list[int], list[int], float],
+    renders: Renders,
 ) -> None:
-    outputs, cuts, _, fps = renders
+    outputs, fps = renders.outputs, renders.fps
     assert outputs["ahead.srt"].read_text() == outputs["one_pass.srt"].read_text()
-    around_cuts = [t for f in cuts for t in ((f - 1) / fps, f / fps, (f + 1) / fps)]
+    around_cuts = [t for f in renders.borders for t in ((f - 1) / fps, f / fps, (f + 1) / fps)]
     cues = pysubs2.load(str(outputs["one_pass.srt"]))
     inside = [(e.start + e.end) / 2000 for e in cues][::3]
     for t in [*around_cuts, *inside]:
@@ -213,9 +252,9 @@ def test_the_words_and_the_pictures_are_the_one_pass_burns(
 
 @pytest.mark.slow
 def test_the_sound_stays_in_sync_within_a_frame(
-    renders: tuple[dict[str, Path], list[int], list[int], float],
+    renders: Renders,
 ) -> None:
-    outputs, _, _, fps = renders
+    outputs, fps = renders.outputs, renders.fps
     one, two = _streams(outputs["one_pass"]), _streams(outputs["ahead"])
     assert two["video"][2] == one["video"][2]
     assert abs(two["audio"][1] - one["audio"][1]) < 1 / fps

@@ -20,7 +20,7 @@ from skill_runtime.environment import Environment
 from skill_runtime.local.probe import MediaInfo, probe
 from skill_runtime.local.render.ffmpeg import locate
 from skill_runtime.local.render.fonts import fonts_dir
-from skill_runtime.local.render.streamed import RangeBurner, drawn_over
+from skill_runtime.local.render.streamed import RangeBurner, drawn_over, tail_spans
 from skill_runtime.local.render.video import burn
 from skill_runtime.local.sample import make_clip
 from skill_runtime.progress import Progress
@@ -67,6 +67,34 @@ def test_a_style_change_changes_every_range() -> None:
     bigger = _subs(FINAL)
     bigger.styles["Default"].fontsize = 20
     assert drawn_over(bigger, (0, BORDER), FPS) != drawn_over(_subs(FINAL), (0, BORDER), FPS)
+
+
+PAUSED = [(0.0, 9.0, "a"), (9.6, 19.0, "b"), (20.0, 29.0, "c"), (29.2, 40.0, "d")]
+
+
+@pytest.mark.parametrize(
+    ("frames", "queued", "shown", "pieces"),
+    [
+        # Nothing queued: split in the pause nearest the middle (19.5 s of 40).
+        ((0, 1000), 0, PAUSED, [(0, 488), (488, 1000)]),
+        # 20 s still queued on the encoder thread: it takes the shorter first piece.
+        ((0, 1000), 500, PAUSED, [(0, 233), (233, 1000)]),
+        # The queue is longer than the tail: this thread burns it all.
+        ((0, 1000), 1000, PAUSED, [(0, 1000)]),
+        # No pause between captions: a border would fall inside one.
+        ((0, 1000), 0, [(0.0, 40.0, "all")], [(0, 1000)]),
+        # Too short to be worth a second encoder.
+        ((0, 200), 0, PAUSED, [(0, 200)]),
+        ((500, 500), 0, PAUSED, []),
+    ],
+)
+def test_the_tail_is_split_in_a_pause_so_both_threads_end_together(
+    frames: tuple[int, int],
+    queued: int,
+    shown: list[tuple[float, float, str]],
+    pieces: list[tuple[int, int]],
+) -> None:
+    assert tail_spans(_subs(shown), frames, queued, FPS, 5.0) == pieces
 
 
 @pytest.fixture(scope="module")

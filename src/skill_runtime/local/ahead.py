@@ -77,10 +77,8 @@ class Ahead:
     def heard(self, partial: Partial) -> None:
         """Hand over the frames up to the last settled pause, if a long enough range is ready."""
         rules = self._rules
-        done_s = self.burned_to / self._fps
-        if self._off or partial.until_s < max(
-            self._next_try_s, done_s + rules.min_range_s + rules.settle_s
-        ):
+        earliest_s = self._first_stop(self.burned_to) / self._fps + rules.settle_s
+        if self._off or partial.until_s < max(self._next_try_s, earliest_s):
             return
         sketch = self._sketch(partial.words(), partial.language)
         if sketch is None:
@@ -101,7 +99,7 @@ class Ahead:
         it: the first starts the encoder early, the later ones grow so that
         few ranges (each costs a seek and an encoder start) keep it busy.
         """
-        first = burned_to + max(round(self._rules.min_range_s * self._fps), burned_to)
+        first = self._first_stop(burned_to)
         for before, after in zip(reversed(cues[:-1]), reversed(cues[1:]), strict=True):
             if after.start > settled_s:
                 continue
@@ -112,3 +110,7 @@ class Ahead:
             if ends and before.end * self._fps < frame < after.start * self._fps:
                 return frame
         return None
+
+    def _first_stop(self, burned_to: int) -> int:
+        """The earliest frame the next range may end at (sketching before it is wasted work)."""
+        return burned_to + max(round(self._rules.min_range_s * self._fps), burned_to)

@@ -534,14 +534,34 @@ def _render_video(
         )
         target = outs.temp(f"{pre}.captioned.mp4", Expect("mp4"))
         early = ahead.burner_for(drawn.shape, caption.fit) if ahead is not None else None
-        if early is not None:
-            out = early.finish(burn_subs(drawn), target, tracks=soft_tracks, progress=ctx.progress)
-        else:
-            out = encode(ass_file=ass_file, out=target)
+        joined = _joined(early, burn_subs(drawn), target, soft_tracks, ctx) if early else None
+        video = joined or encode(ass_file=ass_file, out=target)
     return [
-        (f"{pre}.captioned.mp4", _media(out, "video", None, "mp4")),
+        (f"{pre}.captioned.mp4", _media(video, "video", None, "mp4")),
         (f"{pre}.preview.png", _media(shot, "preview", None, "png")),
     ]
+
+
+def _joined(
+    early: RangeBurner,
+    subs: pysubs2.SSAFile,
+    target: Path,
+    tracks: list[SoftTrack],
+    ctx: Context,
+) -> Path | None:
+    """The ranges burned ahead, joined; None when a disk filled up under them.
+
+    Ranges and their join hold the video twice where a one-pass burn holds it
+    once: on a full disk the ranges are removed and the burn done in one pass.
+    """
+    try:
+        return early.finish(subs, target, tracks=tracks, progress=ctx.progress)
+    except SkillError as exc:
+        if exc.code != "disk_full":
+            raise
+    early.discard()
+    ctx.progress.status("progress/one_pass_after_full_disk")
+    return None
 
 
 def recognise_words(
@@ -634,7 +654,7 @@ def burning_ahead(job: CaptionJob, request: CaptionRequest, ctx: Context) -> Ite
             )
             return RangeBurner(
                 info, fonts=fonts, shape=shape, fit=caption.fit, video=settings.video,
-                folder=Path(tmp),
+                folder=Path(tmp), split_tail_s=rules.split_tail_s,
             )  # fmt: skip
 
         sketch = functools.partial(_sketch, job, ctx)

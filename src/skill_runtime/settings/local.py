@@ -241,6 +241,7 @@ class BurnAhead(Strict):
 
     min_range_s: float = Field(gt=0)
     settle_s: float = Field(ge=0)
+    split_tail_s: float = Field(gt=0)
 
 
 class VideoSettings(Strict):

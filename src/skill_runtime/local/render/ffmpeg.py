@@ -137,9 +137,9 @@ def run(
         if code == 0:
             progress.bar(template, duration, duration)
         progress.finish()
+    if "No space left on device" in stderr:  # ffmpeg 5 exits 0 when closing the file fails
+        raise SkillError("disk_full", folder="")
     if code != 0:
-        if "No space left on device" in stderr:
-            raise SkillError("disk_full", folder="")
         tail = "\n".join(stderr.strip().splitlines()[-6:])
         raise SkillError("render_failed", detail=tail, status=code)
     return stderr

@@ -12,6 +12,7 @@ a bad guess costs time, never a wrong frame.
 
 from __future__ import annotations
 
+import errno
 import itertools
 import threading
 from collections.abc import Sequence
@@ -56,10 +57,42 @@ def _ms(frame: int, fps: float) -> int:
     return round(frame * 1000 / fps)
 
 
+def tail_spans(
+    subs: pysubs2.SSAFile, frames: tuple[int, int], queued: int, fps: float, min_piece_s: float
+) -> list[tuple[int, int]]:
+    """The frames no range covers, in two pieces when the encoder thread can take one.
+
+    The encoder thread still has `queued` frames to burn; the split point
+    evens the two threads' work, moved to the middle of the nearest pause
+    between captions, so no caption crosses the border. No pause, no split;
+    nor when a piece would be under `min_piece_s` (a seek and an encoder
+    start cost more than it saves).
+    """
+    first, stop = frames
+    if stop <= first:
+        return []
+    least = min_piece_s * fps
+    balance = (first + stop - queued) / 2
+    if balance - first < least:
+        return [frames]
+    shown = sorted((e.start, e.end) for e in subs.events if e.end > e.start)
+    pauses: list[int] = []
+    reach = 0
+    for start, end in shown:
+        if start > reach and reach:
+            pauses.append(round((reach + start) / 2000 * fps))
+        reach = max(reach, end)
+    inside = [f for f in pauses if first + least <= f <= stop - least]
+    if not inside:
+        return [frames]
+    cut = min(inside, key=lambda f: abs(f - balance))
+    return [(first, cut), (cut, stop)]
+
+
 @dataclass(frozen=True)
 class _Part:
     frames: tuple[int, int]
-    drawn: Drawn
+    drawn: Drawn | None  # None: burned from the final cues
     done: Future[Path]
 
 
@@ -75,14 +108,18 @@ class RangeBurner:
         fit: str,
         video: VideoSettings,
         folder: Path,
+        split_tail_s: float | None = None,
     ) -> None:
+        """`split_tail_s`: the shortest piece the tail is split into at `finish` (None: never)."""
         self._info = info
+        self._split_tail_s = split_tail_s
         self._fonts, self._shape, self._fit, self._video = fonts, shape, fit, video
         self._folder = folder
         self._parts: list[_Part] = []
         self._names = itertools.count()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="range-burn")
         self._stopping = threading.Event()
+        self._full = threading.Event()
         self.reburned = 0
 
     @property
@@ -102,15 +139,21 @@ class RangeBurner:
     def submit(self, stop: int, subs: pysubs2.SSAFile) -> None:
         """Burn from where the last range ended up to frame `stop`, with these cues."""
         frames = (self.burned_to, min(stop, self.total_frames))
-        if frames[1] <= frames[0]:
+        if frames[1] <= frames[0] or self._full.is_set():
             return
-        ass_file = self._write(subs)
+        try:
+            ass_file = self._write(subs)
+        except SkillError:  # its disk is full: no more ranges, the burn will be one pass
+            return
         done = self._pool.submit(self._encode, frames, ass_file)
         self._parts.append(_Part(frames, drawn_over(subs, frames, self._info.fps), done))
 
     def suits(self, shape: Shape, fit: str) -> bool:
-        """Whether ranges burned here belong in a render of this frame and fit."""
-        return self._shape == shape and self._fit == fit
+        """Whether ranges burned here belong in a render of this frame and fit.
+
+        None do once their disk filled up: they are gone, and the burn is one pass.
+        """
+        return self._shape == shape and self._fit == fit and not self._full.is_set()
 
     def finish(
         self,
@@ -120,26 +163,38 @@ class RangeBurner:
         tracks: Sequence[SoftTrack] = (),
         progress: Progress | None = None,
     ) -> Path:
-        """The whole video with the final cues: kept ranges, the others burned again, joined."""
+        """The whole video with the final cues: kept ranges, the others burned again, joined.
+
+        What is left is burned on this thread while the encoder thread ends its
+        queue, the tail split in a pause so that both end together: one x264
+        leaves part of a core idle, two fill both.
+        """
         try:
             final_ass = self._write(subs)
             fps = self._info.fps
-            spans = [p.frames for p in self._parts]
-            if self.burned_to < self.total_frames:
-                spans.append((self.burned_to, self.total_frames))
             early = {p.frames: p for p in self._parts}
-            paths: list[Path] = []
+            queued = sum(b - a for (a, b), p in early.items() if not p.done.done())
+            tail = [(self.burned_to, self.total_frames)]
+            if self._split_tail_s is not None:
+                tail = tail_spans(subs, tail[0], queued, fps, self._split_tail_s)
+            if len(tail) == 2:  # the first piece goes to the encoder thread, after its queue
+                self._parts.append(
+                    _Part(tail[0], None, self._pool.submit(self._encode, tail[0], final_ass))
+                )
+                early[tail[0]] = self._parts[-1]
+                tail = tail[1:]
+            spans = [p.frames for p in self._parts] + tail
+            paths: dict[tuple[int, int], Path] = {}
             for frames in spans:
                 part = early.get(frames)
-                if part is not None and part.drawn == drawn_over(subs, frames, fps):
-                    paths.append(part.done.result())
-                    continue
-                if part is not None:
-                    part.done.result()  # its file is replaced, but it must not still be writing
-                    self.reburned += 1
-                paths.append(self._encode(frames, final_ass, progress))
+                if part is None or part.drawn not in (None, drawn_over(subs, frames, fps)):
+                    if part is not None:
+                        part.done.result()  # its file is replaced, but it must not still be writing
+                        self.reburned += 1
+                    paths[frames] = self._encode(frames, final_ass, progress)
+            ordered = [paths[f] if f in paths else early[f].done.result() for f in spans]
             return join_ranges(
-                self._info, paths, tracks=tracks, video=self._video, out=out, progress=progress
+                self._info, ordered, tracks=tracks, video=self._video, out=out, progress=progress
             )
         finally:
             self.close()
@@ -149,10 +204,32 @@ class RangeBurner:
         self._stopping.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def discard(self) -> None:
+        """Stop, and remove every range and cue file written so far (their disk may be full)."""
+        self.close()
+        self._clear()
+
+    def _clear(self) -> None:
+        for path in self._folder.iterdir():
+            path.unlink(missing_ok=True)
+
     def _write(self, subs: pysubs2.SSAFile) -> Path:
         path = self._folder / f"cues{next(self._names)}.ass"
-        atomic.write_text(path, subs.to_string("ass"))
+        try:
+            atomic.write_text(path, subs.to_string("ass"))
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            raise self._gave_up() from exc
         return path
+
+    def _gave_up(self) -> SkillError:
+        """The ranges' disk (which may not be the outputs') is full: free it at once, since
+        the job's state is saved there too, and burn no more ahead."""
+        self._full.set()
+        self._stopping.set()
+        self._clear()
+        return SkillError("disk_full", folder=str(self._folder.parent))
 
     def _encode(
         self, frames: tuple[int, int], ass_file: Path, progress: Progress | None = None
@@ -165,6 +242,7 @@ class RangeBurner:
                 cancel=self._stopping,
             )  # fmt: skip
         except SkillError as exc:
-            if exc.code == "disk_full":  # the ranges' disk, which may not be the outputs'
-                exc.context["folder"] = str(self._folder.parent)
-            raise
+            # A full disk, here or on the other thread (which stopped this run).
+            if exc.code != "disk_full" and not self._full.is_set():
+                raise
+            raise self._gave_up() from exc
