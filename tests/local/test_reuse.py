@@ -146,6 +146,9 @@ def test_a_new_version_shares_the_words_and_hears_nothing_again(
     assert [w.text for w in job.words] == ["Mix", "three", "eggs", "with", "flour"]
     assert job.tracks["en"][0].lines == ["Mix three eggs with flour"]
     assert _bright(frame_at(_video(made, ".captioned.mp4"), 1.5)) > 200
+    said = render(made.template, **made.context)
+    assert "made from main" in said and "nothing was recognised again" in said
+    assert 'Say "undo the tiktok version"' in said
     assert backend.chat("undo the tiktok version").context
     assert list(backend.current_job().renditions) == ["main"]
 

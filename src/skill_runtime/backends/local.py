@@ -162,6 +162,7 @@ class LocalBackend(Backend):
         if request.preview:
             return self.previewed(work, [contact_sheet(work, self.ctx)])
         carried = {
+            "shared_from": work.renditions[work.rendition].parent if shared else None,
             "new": not previous.tracks and not opened.changed,
             "changed": opened.changed,
             "kept": _changes(previous.carried_over()),
