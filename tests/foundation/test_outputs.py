@@ -155,3 +155,31 @@ def test_a_set_under_the_plain_name_needs_no_explanation(tmp_path: Path) -> None
     said = where_written(Path("/media/talk-2.mp4"), tmp_path, "talk-2")
     assert (said["stem"], said["reason"]) == (None, None)
     assert where_written(Path("/media/talk.mp4"), None, "")["folder"] is None
+
+
+@pytest.mark.parametrize(
+    ("existing", "other_file", "left"),
+    [
+        (None, False, None),  # made for this result, with its parent: both go
+        ("parent", False, "parent"),  # the parent was there before: it stays
+        ("out", False, "out"),  # the folder was there before: it stays
+        (None, True, "out"),  # something else went in meanwhile: kept
+    ],
+)
+def test_a_result_that_never_came_leaves_no_folder_it_made(
+    tmp_path: Path, existing: str | None, other_file: bool, left: str | None
+) -> None:
+    parent = tmp_path / "parent"
+    folder = parent / "out"
+    if existing:
+        (folder if existing == "out" else parent).mkdir(parents=True)
+    with (
+        pytest.raises(KeyboardInterrupt),
+        OutputSet(folder, Path("/media/talk.mp4"), [".en.srt"], Store(tmp_path / "h")) as outs,
+    ):
+        outs.temp(".en.srt", Expect("srt", 1)).write_text("partial")
+        if other_file:
+            (folder / "notes.txt").write_text("the user's")
+        raise KeyboardInterrupt
+    survivors = [p.name for p in (parent, folder) if p.exists()]
+    assert survivors == {None: [], "parent": ["parent"], "out": ["parent", "out"]}[left]

@@ -42,9 +42,12 @@ class OutputSet:
     stem: str = ""
     _temps: dict[str, Path] = field(default_factory=dict)
     _expect: dict[str, Expect] = field(default_factory=dict)
+    _made: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        missing = [p for p in (self.folder, *self.folder.parents) if not p.exists()]
         self.folder = prepare_folder(self.folder).resolve()
+        self._made = [p.resolve() for p in missing]
         self.ledger = self.store.load(LEDGER, Ledger) or Ledger()
         self.stem = self._free_stem(safe_stem(self.source.stem))
 
@@ -122,11 +125,21 @@ class OutputSet:
                 path.unlink()
         self._temps = {}
 
+    def _unmake(self) -> None:
+        """Folders this set created for a result that never came, if nothing else went in."""
+        for folder in self._made:  # the deepest first
+            try:
+                folder.rmdir()
+            except OSError:
+                return
+
     def __enter__(self) -> OutputSet:
         return self
 
     def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
         self.cleanup()
+        if exc is not None:
+            self._unmake()
         if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
             raise disk_full(self.folder) from exc
         if isinstance(exc, SkillError) and exc.code == "disk_full" and not exc.context["folder"]:
