@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pysubs2
 import pytest
 
 from skill_runtime.backends.local import LocalBackend
@@ -146,6 +147,8 @@ def test_a_new_version_shares_the_words_and_hears_nothing_again(
     assert [w.text for w in job.words] == ["Mix", "three", "eggs", "with", "flour"]
     assert job.tracks["en"][0].lines == ["Mix three eggs with flour"]
     assert _bright(frame_at(_video(made, ".captioned.mp4"), 1.5)) > 200
+    written = pysubs2.load(str(_video(made, ".tiktok.en.srt")))
+    assert made.context["tracks"] == {"en": len(written)}  # as in the files, fitted to 9:16
     said = render(made.template, **made.context)
     assert "made from main" in said and "nothing was recognised again" in said
     assert 'Say "undo the tiktok version"' in said

@@ -357,7 +357,8 @@ class LocalBackend(Backend):
         carried: dict[str, Any] | None = None,
     ) -> Result:
         burned = pipeline.burn_languages(job) if job.settings.burn else []
-        shown_languages = pipeline.shown_languages(job)
+        written_cues = pipeline.drawing(job, self.ctx).text  # as in the files: fitted to the frame
+        shown_languages = list(written_cues)
         media = written.media
         folder = media[0].path.parent if media else None
         return Result(
@@ -366,7 +367,7 @@ class LocalBackend(Backend):
             context={
                 "file_name": shown(job.media.path.name),
                 "source_language": job.source_language,
-                "tracks": {lang: len(job.tracks[lang]) for lang in shown_languages},
+                "tracks": {lang: len(cues) for lang, cues in written_cues.items()},
                 "burn": job.settings.burn,
                 "burned": burned,
                 "style": job.settings.style,
@@ -390,9 +391,7 @@ class LocalBackend(Backend):
                 "burned": burned,
                 "soft_tracks": shown_languages,
                 "tracks": {
-                    lang: [c.model_dump() for c in cues]
-                    for lang, cues in job.timed_tracks().items()
-                    if lang in shown_languages
+                    lang: [c.model_dump() for c in cues] for lang, cues in written_cues.items()
                 },
             },
         )
