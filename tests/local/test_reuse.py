@@ -48,13 +48,21 @@ def blue_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _backend(home: Path, tmp_path: Path, clip: Path, **settings: object) -> LocalBackend:
+SHORT = "Mix three eggs with flour"
+# One cue of two lines in a 16:9 frame; more than two of 9:16's shorter lines.
+LONG = "Mix three eggs with the flour, a pinch of salt and some water"
+
+
+def _backend(
+    home: Path, tmp_path: Path, clip: Path, text: str = SHORT, **settings: object
+) -> LocalBackend:
     backend = LocalBackend(make_ctx(home, tmp_path))
+    step = 3.0 / len(text.split())
     words = [
-        Word(text=t, start=0.5 + 0.4 * k, end=0.85 + 0.4 * k)
-        for k, t in enumerate(["Mix", "three", "eggs", "with", "flour"])
+        Word(text=t, start=0.5 + step * k, end=0.45 + step * (k + 1))
+        for k, t in enumerate(text.split())
     ]
-    cue = Cue(start=0.5, end=3.0, lines=["Mix three eggs with flour"], words=words)
+    cue = Cue(start=0.5, end=words[-1].end, lines=[text], words=words)
     with backend.jobs() as session:
         job = session.open(probe(clip, LOCAL.media_extensions)).job
         job.source_language, job.words, job.tracks = "en", words, {"en": [cue]}
@@ -137,18 +145,18 @@ def test_a_new_version_shares_the_words_and_hears_nothing_again(
     home: Path, tmp_path: Path, blue_clip: Path
 ) -> None:
     """The clip holds only a tone: recognising it again would find no speech."""
-    backend = _backend(home, tmp_path, blue_clip)
+    backend = _backend(home, tmp_path, blue_clip, LONG)
     backend.export()
     made = backend.caption(
         CaptionRequest(path=blue_clip, rendition="tiktok", aspect="9:16", burn=True)
     )
     job = backend.current_job()
     assert list(job.renditions) == ["main", "tiktok"] and job.rendition == "tiktok"
-    assert [w.text for w in job.words] == ["Mix", "three", "eggs", "with", "flour"]
-    assert job.tracks["en"][0].lines == ["Mix three eggs with flour"]
+    assert " ".join(w.text for w in job.words) == LONG
+    assert job.tracks["en"][0].lines == [LONG]
     assert _bright(frame_at(_video(made, ".captioned.mp4"), 1.5)) > 200
     written = pysubs2.load(str(_video(made, ".tiktok.en.srt")))
-    assert made.context["tracks"] == {"en": len(written)}  # as in the files, fitted to 9:16
+    assert made.context["tracks"] == {"en": len(written)} != {"en": 1}  # fitted to 9:16
     said = render(made.template, **made.context)
     assert "made from main" in said and "nothing was recognised again" in said
     assert 'Say "undo the tiktok version"' in said
