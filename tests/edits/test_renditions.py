@@ -329,3 +329,21 @@ def test_every_choice_offered_is_a_sentence_that_does_it(backend: LocalBackend) 
         assert result.data.get("problem") is None, sentence
         assert backend.current_job().model_dump() != before, sentence
         backend.chat("undo")
+
+
+def test_an_edit_on_the_vertical_version_keeps_the_wide_versions_lines(
+    tmp_path: Path, clip: Path
+) -> None:
+    """The tracks are shared: laid out for the widest frame, each version narrows its own."""
+    backend = _backend(tmp_path, clip)
+    text = "Mix three eggs with the flour, a pinch of salt and some water"
+    with backend.jobs() as session:
+        job = session.open(probe(clip, config().local.media_extensions)).job
+        job.source_language, job.settings.languages = "en", ["en"]
+        job.tracks = {"en": [_cue(0.2, 4.0, text)]}
+        job.words = list(job.tracks["en"][0].words)
+    backend.chat("also a vertical TikTok version")
+    backend.chat("replace salt with pepper")
+    (cue,) = backend.current_job().tracks["en"]
+    assert " ".join(cue.lines) == text.replace("salt", "pepper")
+    assert max(len(line) for line in cue.lines) > 26  # 9:16's longest line

@@ -42,7 +42,7 @@ from .edits.apply import Change, Outcome, RulesFor, apply_edits
 from .edits.interpret import asks_for_captions, interpret
 from .edits.undo import UndoRequest, interpret_undo
 from .history import HistoryEntry, diff_settings
-from .pipeline import burn_languages, text_rules
+from .pipeline import burn_languages, shared_rules, text_rules
 from .preview import contact_sheet
 from .render.layout import output_shape
 from .renditions import asks_for_new, checked, new_name, pointed, said_name
@@ -111,13 +111,14 @@ def _first_caption(ctx: Context, text: str, edits: list[Edit]) -> CaptionNext:
 
 
 def _rules_for(ctx: Context, job: CaptionJob) -> RulesFor:
+    """What an edit lays the shared tracks out with: the widest of the job's versions."""
     local = ctx.config.local
 
-    def rules_for(settings: CaptionSettings) -> CueRules:
+    def rules_of(settings: CaptionSettings) -> CueRules:
         shape = output_shape(local, settings.aspect, job.media, settings.height, settings.platform)
         return text_rules(local, settings, shape)
 
-    return rules_for
+    return lambda settings: shared_rules(job, settings, rules_of)
 
 
 def _translator(ctx: Context, job: CaptionJob) -> Callable[[str], list[Cue]]:

@@ -65,6 +65,19 @@ def effective_rules(settings: LocalSettings, caption: CaptionSettings, shape: Sh
     return settings.cues.with_overrides(max_chars_per_line=min(limits))
 
 
+def shared_rules(
+    job: CaptionJob, settings: CaptionSettings, rules_of: Callable[[CaptionSettings], CueRules]
+) -> CueRules:
+    """The rules a track every version shares is laid out with: the widest version's.
+
+    Each version's drawing narrows the cues to its own frame (`fitted`); a track
+    laid out for a 9:16 version would leave a 16:9 one with half-empty lines.
+    `settings` stand for the current version's (as an edit changes them).
+    """
+    others = [r.settings for name, r in job.renditions.items() if name != job.rendition]
+    return max((rules_of(s) for s in (settings, *others)), key=lambda r: r.max_chars_per_line)
+
+
 def text_rules(settings: LocalSettings, caption: CaptionSettings, shape: Shape) -> CueRules:
     """The cue rules of the readable files: narrowed by the frame and the user, not the style."""
     narrower = (caption.max_chars, shape.max_chars_per_line)
@@ -163,9 +176,12 @@ def build_tracks(
     """
     settings = ctx.config.local
     source = job.source_language or "und"
-    caption = job.settings
-    shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
-    rules = text_rules(settings, caption, shape)
+
+    def rules_of(caption: CaptionSettings) -> CueRules:
+        shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
+        return text_rules(settings, caption, shape)
+
+    rules = shared_rules(job, job.settings, rules_of)
     tracks = {source: build_cues(job.words, source, rules, fps=info.fps or None)}
     missing = translate_into(
         tracks, source, job.settings.languages, audio=info.path, rules=rules, ctx=ctx
