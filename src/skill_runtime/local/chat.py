@@ -35,7 +35,6 @@ from ..settings.edit_models import (
     LookFirst,
     OnlyLanguages,
 )
-from ..settings.local import CueRules
 from .aimed import Aim, aim, last_change
 from .cues import build_cues
 from .edits.apply import Change, Outcome, RulesFor, apply_edits
@@ -44,7 +43,6 @@ from .edits.undo import UndoRequest, interpret_undo
 from .history import HistoryEntry, diff_settings
 from .pipeline import burn_languages, shared_rules, text_rules
 from .preview import contact_sheet
-from .render.layout import output_shape
 from .renditions import asks_for_new, checked, new_name, pointed, said_name
 from .session import CaptionJob, Rendition, edit_session, load_session
 from .translate.service import translate_cues
@@ -112,13 +110,7 @@ def _first_caption(ctx: Context, text: str, edits: list[Edit]) -> CaptionNext:
 
 def _rules_for(ctx: Context, job: CaptionJob) -> RulesFor:
     """What an edit lays the shared tracks out with: the widest of the job's versions."""
-    local = ctx.config.local
-
-    def rules_of(settings: CaptionSettings) -> CueRules:
-        shape = output_shape(local, settings.aspect, job.media, settings.height, settings.platform)
-        return text_rules(local, settings, shape)
-
-    return lambda settings: shared_rules(job, settings, rules_of)
+    return lambda settings: shared_rules(job, settings, ctx.config.local, text_rules)
 
 
 def _translator(ctx: Context, job: CaptionJob) -> Callable[[str], list[Cue]]:

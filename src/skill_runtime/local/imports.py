@@ -21,7 +21,6 @@ from ..language_tags import canonical
 from ..settings.local import CueRules
 from .edits.apply import Change
 from .pipeline import effective_rules, keep_made, shared_rules, translate_into
-from .render.layout import output_shape
 from .session import CaptionJob
 from .subtitles.read import RuleBreak, read_subtitles, rule_breaks
 
@@ -40,13 +39,7 @@ class Imported(BaseModel):
 def job_rules(job: CaptionJob, ctx: Context, settings: CaptionSettings | None = None) -> CueRules:
     """The cue rules for this job's frame and style (what its captions are wrapped to); with
     several versions, the widest one's (each version's drawing narrows them)."""
-    local = ctx.config.local
-
-    def rules_of(chosen: CaptionSettings) -> CueRules:
-        shape = output_shape(local, chosen.aspect, job.media, chosen.height, chosen.platform)
-        return effective_rules(local, chosen, shape)
-
-    return shared_rules(job, settings or job.settings, rules_of)
+    return shared_rules(job, settings or job.settings, ctx.config.local, effective_rules)
 
 
 def language_of(path: Path, given: str | None, ctx: Context) -> str:

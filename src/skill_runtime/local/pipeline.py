@@ -66,16 +66,26 @@ def effective_rules(settings: LocalSettings, caption: CaptionSettings, shape: Sh
 
 
 def shared_rules(
-    job: CaptionJob, settings: CaptionSettings, rules_of: Callable[[CaptionSettings], CueRules]
+    job: CaptionJob,
+    settings: CaptionSettings,
+    local: LocalSettings,
+    rules: Callable[[LocalSettings, CaptionSettings, Shape], CueRules],
 ) -> CueRules:
-    """The rules a track every version shares is laid out with: the widest version's.
+    """The `rules` (text or effective) a track every version shares is laid out with: the
+    widest version's.
 
     Each version's drawing narrows the cues to its own frame (`fitted`); a track
     laid out for a 9:16 version would leave a 16:9 one with half-empty lines.
     `settings` stand for the current version's (as an edit changes them).
     """
+
+    def of(caption: CaptionSettings) -> CueRules:
+        media = job.media
+        shape = output_shape(local, caption.aspect, media, caption.height, caption.platform)
+        return rules(local, caption, shape)
+
     others = [r.settings for name, r in job.renditions.items() if name != job.rendition]
-    return max((rules_of(s) for s in (settings, *others)), key=lambda r: r.max_chars_per_line)
+    return max((of(s) for s in (settings, *others)), key=lambda r: r.max_chars_per_line)
 
 
 def text_rules(settings: LocalSettings, caption: CaptionSettings, shape: Shape) -> CueRules:
@@ -176,12 +186,7 @@ def build_tracks(
     """
     settings = ctx.config.local
     source = job.source_language or "und"
-
-    def rules_of(caption: CaptionSettings) -> CueRules:
-        shape = output_shape(settings, caption.aspect, info, caption.height, caption.platform)
-        return text_rules(settings, caption, shape)
-
-    rules = shared_rules(job, job.settings, rules_of)
+    rules = shared_rules(job, job.settings, settings, text_rules)
     tracks = {source: build_cues(job.words, source, rules, fps=info.fps or None)}
     missing = translate_into(
         tracks, source, job.settings.languages, audio=info.path, rules=rules, ctx=ctx

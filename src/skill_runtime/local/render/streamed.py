@@ -172,27 +172,25 @@ class RangeBurner:
         try:
             final_ass = self._write(subs)
             fps = self._info.fps
-            early = {p.frames: p for p in self._parts}
-            queued = sum(b - a for (a, b), p in early.items() if not p.done.done())
-            tail = [(self.burned_to, self.total_frames)]
-            if self._split_tail_s is not None:
-                tail = tail_spans(subs, tail[0], queued, fps, self._split_tail_s)
+            queued = sum(p.frames[1] - p.frames[0] for p in self._parts if not p.done.done())
+            whole = (self.burned_to, self.total_frames)
+            tail = [whole] if whole[0] < whole[1] else []
+            if tail and self._split_tail_s is not None:
+                tail = tail_spans(subs, whole, queued, fps, self._split_tail_s)
             if len(tail) == 2:  # the first piece goes to the encoder thread, after its queue
-                self._parts.append(
-                    _Part(tail[0], None, self._pool.submit(self._encode, tail[0], final_ass))
-                )
-                early[tail[0]] = self._parts[-1]
+                done = self._pool.submit(self._encode, tail[0], final_ass)
+                self._parts.append(_Part(tail[0], None, done))
                 tail = tail[1:]
-            spans = [p.frames for p in self._parts] + tail
-            paths: dict[tuple[int, int], Path] = {}
-            for frames in spans:
-                part = early.get(frames)
-                if part is None or part.drawn not in (None, drawn_over(subs, frames, fps)):
-                    if part is not None:
-                        part.done.result()  # its file is replaced, but it must not still be writing
-                        self.reburned += 1
-                    paths[frames] = self._encode(frames, final_ass, progress)
-            ordered = [paths[f] if f in paths else early[f].done.result() for f in spans]
+            paths: list[Future[Path] | Path] = []
+            for part in self._parts:
+                if part.drawn is None or part.drawn == drawn_over(subs, part.frames, fps):
+                    paths.append(part.done)
+                    continue
+                part.done.result()  # its file is replaced, but it must not still be writing
+                self.reburned += 1
+                paths.append(self._encode(part.frames, final_ass, progress))
+            paths += [self._encode(frames, final_ass, progress) for frames in tail]
+            ordered = [p.result() if isinstance(p, Future) else p for p in paths]
             return join_ranges(
                 self._info, ordered, tracks=tracks, video=self._video, out=out, progress=progress
             )
