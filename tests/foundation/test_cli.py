@@ -14,6 +14,7 @@ import pytest
 from skill_runtime import cli
 from skill_runtime.backends import Backend
 from skill_runtime.results import Result
+from skill_runtime.settings.skill import SkillConfig
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -65,6 +66,24 @@ def test_route_json_names_the_action() -> None:
     payload = json.loads(done.stdout)
     assert payload["action"] == "export"
     assert payload["rule"] == 'export (keyword "send me the video")'
+
+
+# Starts the CLI in a fresh interpreter.
+@pytest.mark.slow
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_a_reader_that_stops_reading_is_not_a_crash(json_flag: list[str], cfg: SkillConfig) -> None:
+    """`ai-subtitles ... | head -3`: the work is done; no "something went wrong", no log."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "skill_runtime", "route", "send me the video", *json_flag],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=os.environ.copy(),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == cfg.exit_codes["closed"]
+    assert err == ""
 
 
 # Starts the CLI in a fresh interpreter.

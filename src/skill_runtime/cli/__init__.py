@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -48,6 +49,15 @@ def _stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, handler)
 
 
+def _reader_gone(cfg: SkillConfig) -> int:
+    """stdout's reader stopped reading (`| head`): the work is done, nothing more to say.
+
+    stdout goes to /dev/null so the interpreter's last flush does not fail again.
+    """
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return cfg.exit_codes["closed"]
+
+
 def main(
     argv: Sequence[str] | None = None,
     servers: Mapping[str, Callable[[argparse.Namespace], int]] | None = None,
@@ -64,12 +74,15 @@ def main(
         args = build_parser(cfg).parse_args(argv)
         if servers is not None and args.command in servers:  # a server, not a result
             return servers[args.command](args)
-        for result in run(args, cfg, env):
-            done.append(result)
-            if not as_json:
-                print_text(result)
-        if as_json:
-            print_all(done)
+        try:
+            for result in run(args, cfg, env):
+                done.append(result)
+                if not as_json:
+                    print_text(result)
+            if as_json:
+                print_all(done)
+        except BrokenPipeError:
+            return _reader_gone(cfg)
         return 0 if all(r.ok for r in done) else cfg.exit_codes["unavailable"]
     except SkillError as exc:
         try:
